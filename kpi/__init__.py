@@ -1,0 +1,1 @@
+"""Cadence's KPI engine: pure pandas, no Streamlit."""

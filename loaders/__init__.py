@@ -1,0 +1,1 @@
+"""Read PSA exports (CSV, Excel) into Cadence's SQL store."""

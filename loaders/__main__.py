@@ -1,0 +1,95 @@
+"""`python -m loaders import FILE... [--db URL] [--vendor NAME] [--kind KIND] [--config PATH]`
+
+One summary line per file. Exit 0 when every file was imported (rejected rows are
+reported, not fatal), 1 when any file could not be imported at all, with one plain line
+per such file; a file that fails leaves the store unchanged. Also `history` and `undo`.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import store
+from .errors import ImportRefused
+from .importer import import_file
+from .settings import SettingsError, load
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m loaders",
+                                     description="Import PSA exports into Cadence's store.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    imp = sub.add_parser("import", help="import one or more export files")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--vendor", help="connectwise, autotask, halopsa, syncro, servicenow, "
+                     "or the name of a [mappings] entry in the settings")
+    imp.add_argument("--kind", help="tickets, time_entries, agreements, csat, technicians")
+    hist = sub.add_parser("history", help="list the imports in the store")
+    undo = sub.add_parser("undo", help="undo an import by its number")
+    undo.add_argument("import_id", type=int)
+    for p in (imp, hist, undo):
+        p.add_argument("--db", help="database URL (default: $CADENCE_DB_URL, else "
+                       "sqlite:///cadence.db)")
+        p.add_argument("--config", help="settings TOML file")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load(args.config)
+        engine = store.connect(args.db)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        print(f"error: cannot open the store at {store.database_url(args.db)} "
+              f"({type(exc).__name__}); check --db or CADENCE_DB_URL.", file=sys.stderr)
+        return 1
+
+    if args.command == "history":
+        for row in store.import_history(engine).itertuples():
+            state = " (undone)" if row.undone_at is not None and str(row.undone_at) != "NaT" \
+                else ""
+            print(f"#{row.import_id} {row.imported_at} {row.file_name}: {row.vendor} "
+                  f"{row.kind}, {row.rows_stored} stored, {row.rows_rejected} rejected{state}")
+        return 0
+    if args.command == "undo":
+        try:
+            counts = store.undo_import(engine, args.import_id)
+        except store.UndoRefused as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"import #{args.import_id} undone: {counts['removed']} rows removed, "
+              f"{counts['restored']} earlier versions restored")
+        return 0
+
+    failed = 0
+    for path in args.files:
+        try:
+            result = import_file(engine, path, args.vendor, args.kind, settings)
+        except ImportRefused as exc:
+            failed += 1
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        except SQLAlchemyError as exc:
+            failed += 1
+            print(f"error: {path}: the store refused the rows ({type(exc).__name__}: "
+                  f"{str(exc.orig if hasattr(exc, 'orig') else exc)[:200]}); nothing from "
+                  "this file was stored.", file=sys.stderr)
+            continue
+        print(result.summary())
+        for note in result.notes:
+            print(f"  note: {note}")
+        for row in result.rejected.head(5).itertuples():
+            print(f"  rejected row {row.row_number}: {row.reason}")
+        if result.rows_rejected > 5:
+            print(f"  ... and {result.rows_rejected - 5} more rejected rows "
+                  f"(table rejected_rows, import_id {result.import_id})")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,378 @@
+"""One export file in, canonical rows out: detect, map, parse, derive, store.
+
+``plan_file`` does everything short of writing (the dashboard's preview uses it) and
+``import_file`` stores the plan in one transaction. Every data row ends up stored or in
+the rejected list with a reason; a file that cannot be used raises ``ImportRefused``
+before anything is written.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import fields, normalise, parse, store
+from .errors import ImportRefused
+from .mapping import user_presets
+from .presets import PRESETS, Preset, norm
+from .read import RawTable, read_table
+from .settings import load as load_settings
+
+DATE_ORDER_HELP = ("set date_order = \"day_first\" or \"month_first\" under [import] in "
+                   "the settings file (--config), or re-export with ISO dates (2026-03-04)")
+
+
+@dataclass
+class Plan:
+    file_name: str
+    sha256: str
+    preset: Preset
+    table: RawTable
+    mapping: dict[str, list[str]]          # field -> headers that feed it, in order
+    rows: pd.DataFrame                     # stored columns + _row
+    rejected: pd.DataFrame                 # row_number, reason, raw
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def vendor(self) -> str:
+        return self.preset.vendor
+
+    @property
+    def kind(self) -> str:
+        return self.preset.kind
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.table.cells)
+
+
+@dataclass
+class FileResult:
+    file_name: str
+    vendor: str
+    kind: str
+    rows_read: int
+    rows_stored: int
+    rows_rejected: int
+    import_id: int
+    notes: list[str]
+    rejected: pd.DataFrame
+
+    def summary(self) -> str:
+        text = (f"{self.file_name}: {self.vendor} {self.kind.replace('_', ' ')}, "
+                f"{self.rows_read} rows read, {self.rows_stored} stored, "
+                f"{self.rows_rejected} rejected (import #{self.import_id})")
+        return text
+
+
+def all_presets(settings: dict) -> list[Preset]:
+    return list(PRESETS) + user_presets(settings)
+
+
+def candidates(presets: list[Preset], vendor: str | None, kind: str | None) -> list[Preset]:
+    kind = {"time": "time_entries", "surveys": "csat", "csat_responses": "csat"}.get(
+        kind or "", kind)
+    chosen = [p for p in presets if (vendor is None or p.vendor == vendor.lower())
+              and (kind is None or p.kind == kind)]
+    if not chosen:
+        known = sorted({p.vendor for p in presets})
+        raise ImportRefused(
+            f"no preset for vendor '{vendor}' and kind '{kind}'; vendors are "
+            f"{', '.join(known)} and kinds {', '.join(fields.KINDS)}.")
+    return chosen
+
+
+def _alias_set(preset: Preset) -> set[str]:
+    return {norm(a) for aliases in preset.columns.values() for a in aliases}
+
+
+def _signature_met(preset: Preset, normed: set[str]) -> bool:
+    return all(any(norm(alt) in normed for alt in group.split("|"))
+               for group in preset.signature)
+
+
+def detect(headers: list[str], presets: list[Preset], file_name: str,
+           forced: bool = False) -> Preset:
+    """The preset whose signature the headers carry and which maps most columns."""
+    normed = {norm(h) for h in headers}
+    scored = sorted(((len(normed & _alias_set(p)), p) for p in presets
+                     if forced or _signature_met(p, normed)), key=lambda sp: -sp[0])
+    if not scored or scored[0][0] == 0:
+        raise ImportRefused(
+            f"{file_name}: the columns ({', '.join(headers[:6])}{'...' if len(headers) > 6 else ''}) "
+            "do not match a known export of ConnectWise, Autotask, HaloPSA, Syncro or "
+            "ServiceNow; pass --vendor and --kind, or describe the columns in a "
+            "[mappings] section of the settings file.")
+    if len(scored) > 1 and scored[1][0] == scored[0][0] and \
+            scored[1][1].vendor != scored[0][1].vendor:
+        a, b = scored[0][1], scored[1][1]
+        raise ImportRefused(f"{file_name}: the columns fit both {a.name} and {b.name}; "
+                            f"pass --vendor {a.vendor} or --vendor {b.vendor}.")
+    return scored[0][1]
+
+
+def plan_file(path: str | Path, vendor: str | None = None, kind: str | None = None,
+              settings: dict | None = None, data: bytes | None = None,
+              file_name: str | None = None) -> Plan:
+    settings = settings or load_settings()
+    path = Path(path)
+    name = file_name or path.name
+    pool = candidates(all_presets(settings), vendor, kind)
+    aliases = set().union(*(_alias_set(p) for p in pool))
+    table = read_table(path, lambda row: sum(1 for c in row if norm(c) in aliases),
+                       data=data, file_name=name)
+    if data is None:
+        data = path.read_bytes()
+    preset = detect(table.original_headers, pool, name, forced=bool(vendor and kind))
+    if table.cells.empty:
+        raise ImportRefused(f"{name}: the file has a header row but no data rows; "
+                            "export it again with the date range that holds your data.")
+    mapping = map_columns(table, preset)
+    rows, rejected, notes = build_rows(table, preset, mapping, settings)
+    return Plan(name, hashlib.sha256(data).hexdigest(), preset, table, mapping, rows,
+                rejected, table.notes + notes)
+
+
+def map_columns(table: RawTable, preset: Preset) -> dict[str, list[str]]:
+    """field -> the file's headers that feed it, best alias first."""
+    mapping: dict[str, list[str]] = {}
+    normed = [norm(h) for h in table.original_headers]
+    for fld, aliases in preset.columns.items():
+        found = []
+        for alias in aliases:
+            for i, h in enumerate(normed):
+                if h == norm(alias) and table.headers[i] not in found:
+                    found.append(table.headers[i])
+        if found:
+            mapping[fld] = found
+    missing = [f for f in fields.REQUIRED[preset.kind] if f not in mapping]
+    if missing:
+        f = missing[0]
+        raise ImportRefused(
+            f"{table.file_name}: no column for {f.replace('_', ' ')} (a {preset.name} "
+            f"export names it {' or '.join(repr(a) for a in preset.columns.get(f, ()))}); "
+            "add the column to the export or map it in the settings' [mappings].")
+    return mapping
+
+
+# ---------------------------------------------------------------------------- rows
+def build_rows(table: RawTable, preset: Preset, mapping: dict[str, list[str]],
+               settings: dict) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    kind = preset.kind
+    types = fields.FIELDS[kind]
+    cells = table.cells
+    by_header = {h: cells[i] for i, h in enumerate(table.headers)}
+    problems = pd.Series("", index=cells.index, dtype=object)
+    notes: list[str] = []
+    out = pd.DataFrame(index=cells.index)
+
+    def add_problem(bad_text: pd.Series, header: str) -> None:
+        nonlocal problems
+        has = bad_text.ne("")
+        if has.any():
+            msg = f"column '{header}': " + bad_text[has]
+            problems[has] = problems[has].where(problems[has].eq(""),
+                                                problems[has] + "; ") + msg
+
+    date_orders = _decide_date_orders(table, mapping, types, settings)
+    for fld, headers in mapping.items():
+        ftype = types[fld]
+        value = None
+        for header in headers:  # several columns for one field: first non-empty wins
+            parsed, bad = _parse(by_header[header], ftype, header, preset, fld,
+                                 date_orders.get(header), settings)
+            add_problem(bad, header)
+            value = parsed if value is None else value.where(value.notna(), parsed)
+        out[fld] = value
+    for fld in types:
+        if fld not in out:
+            out[fld] = _empty_column(types[fld], cells.index)
+
+    derive = {"tickets": _derive_tickets, "time_entries": _derive_time,
+              "agreements": _derive_agreements, "csat": _derive_csat}.get(kind)
+    if derive:
+        row_problems = derive(out, preset, settings, notes)
+        for text in row_problems:
+            has = text.ne("")
+            problems[has] = problems[has].where(problems[has].eq(""),
+                                                problems[has] + "; ") + text[has]
+
+    for fld in fields.REQUIRED[kind]:
+        missing = out[fld].isna() & problems.eq("")
+        header = mapping[fld][0]
+        problems[missing] = f"column '{header}' is empty; this row needs a {fld.replace('_', ' ')}"
+
+    key = fields.KEY[kind]
+    if key not in mapping or out[key].isna().all():
+        out[key] = _stable_ids(out, kind)
+    elif out[key].isna().any():
+        missing = out[key].isna() & problems.eq("")
+        problems[missing] = f"column '{mapping[key][0]}' is empty; every row needs an id"
+
+    if "source_system" in fields.STORED[kind]:
+        out["source_system"] = preset.options.get("source_system", preset.vendor)
+    out["_row"] = table.row_numbers
+    bad = problems.ne("")
+    raw = cells[bad].copy()
+    raw.columns = table.headers
+    rejected = pd.DataFrame({
+        "row_number": table.row_numbers[bad].astype(int),
+        "reason": problems[bad],
+        "raw": [json.dumps(r, ensure_ascii=False) for r in raw.to_dict("records")],
+    })
+    stored_cols = [c for c in fields.STORED[kind] if c != "import_id"] + ["_row"]
+    return out.loc[~bad, stored_cols].reset_index(drop=True), \
+        rejected.reset_index(drop=True), notes
+
+
+def _empty_column(ftype: str, index) -> pd.Series:
+    if ftype == "datetime":
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
+    if ftype in ("hours", "money", "int"):
+        return pd.Series(np.nan, index=index, dtype="float64")
+    if ftype == "bool":
+        return pd.Series(pd.NA, index=index, dtype="boolean")
+    return pd.Series(None, index=index, dtype=object)
+
+
+def _parse(text: pd.Series, ftype: str, header: str, preset: Preset, fld: str,
+           order: str | None, settings: dict) -> tuple[pd.Series, pd.Series]:
+    words = preset.values.get(fld)
+    if ftype == "datetime":
+        return parse.parse_datetimes(text, order, settings["timezone"])
+    if ftype == "hours":
+        return parse.parse_hours(text, header)
+    if ftype == "money":
+        return parse.parse_money(text)
+    if ftype == "int":
+        return parse.parse_int(text)
+    if ftype == "bool":
+        return parse.parse_bool(text, words)
+    return parse.parse_text(text), pd.Series("", index=text.index, dtype=object)
+
+
+def _decide_date_orders(table: RawTable, mapping, types, settings) -> dict[str, str | None]:
+    """Day-first or month-first per date column: from the column's own values, else from
+    the file's other date columns, else from the settings; refuse when nothing decides."""
+    date_headers = [h for f, hs in mapping.items() if types[f] == "datetime" for h in hs]
+    by_header = {h: table.cells[i] for i, h in enumerate(table.headers)}
+    evidence = {h: parse.date_order_evidence(by_header[h]) for h in date_headers}
+    for h, ev in evidence.items():
+        if ev == "conflict":
+            raise ImportRefused(
+                f"{table.file_name}, column '{h}': some dates are day-first (31/01) and "
+                "others month-first (01/31); re-export the column in one format.")
+    decided = {ev for ev in evidence.values() if ev}
+    configured = settings["import"]["date_order"]
+    orders = {}
+    for h, ev in evidence.items():
+        if ev:
+            orders[h] = ev
+        elif configured != "auto":
+            orders[h] = configured
+        elif len(decided) == 1:
+            orders[h] = next(iter(decided))
+        elif len(ambiguous := parse.ambiguous_dates(by_header[h])):
+            sample = ambiguous.iloc[0]
+            raise ImportRefused(
+                f"{table.file_name}, column '{h}': dates like '{sample.strip()}' could be "
+                f"day-first or month-first and no value settles it; {DATE_ORDER_HELP}.")
+        else:
+            orders[h] = None
+    return orders
+
+
+def _stable_ids(out: pd.DataFrame, kind: str) -> pd.Series:
+    """An id for rows the export gives none: a hash of the row's canonical values, with
+    a counter for identical rows so two equal entries stay two."""
+    cols = [c for c in fields.HASH_FIELDS.get(kind, ()) if c in out]
+    basis = out[cols].astype(str) if cols else out.astype(str)
+    digest = pd.util.hash_pandas_object(basis, index=False).map("{:016x}".format)
+    nth = digest.groupby(digest).cumcount()
+    return digest.where(nth == 0, digest + "-" + (nth + 1).astype(str))
+
+
+def _derive_tickets(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
+    out["priority"] = normalise.priority(out["priority_raw"], settings.get("priority_map"))
+    out["status_class"] = normalise.status_class(out["status"], preset.values.get(
+        "status_class"))
+    # A closed ticket exported without a close time (ServiceNow lists that only carry
+    # `state`): its last update is the best record of when it was done.
+    finished = out["status_class"].isin(["resolved", "closed", "cancelled"]) & \
+        out["resolved_at"].isna() & out["closed_at"].isna() & out["updated_at"].notna()
+    if finished.any():
+        out.loc[finished, "closed_at"] = out.loc[finished, "updated_at"]
+        notes.append(f"{int(finished.sum())} done ticket(s) had no resolved or closed time; "
+                     "their last update time was used")
+    reopen = out["reopen_count"]
+    bad_reopen = reopen.notna() & (reopen < 0)
+    return [pd.Series(np.where(bad_reopen, "reopen count is negative", ""),
+                      index=out.index, dtype=object)]
+
+
+def _derive_time(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
+    if out["hours"].isna().any() and out["_work_end"].notna().any():
+        span = (out["_work_end"] - out["work_date"]).dt.total_seconds() / 3600
+        out["hours"] = out["hours"].where(out["hours"].notna(), span)
+    billable = out["billable"].astype("boolean")
+    billable = billable.fillna(~out["_non_billable"].astype("boolean"))
+    billable = billable.fillna(out["hours_billed"].gt(0).where(out["hours_billed"].notna()))
+    out["billable"] = billable.fillna(False)
+    out["work_date"] = out["work_date"].dt.normalize()
+    hours = out["hours"]
+    reasons = np.select(
+        [hours < 0, hours > 24, out["hours_billed"] < 0],
+        ["hours worked is negative", "more than 24 hours in one time entry; split it",
+         "hours billed is negative"], default="")
+    return [pd.Series(reasons, index=out.index, dtype=object)]
+
+
+def _derive_agreements(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
+    out["type"] = normalise.agreement_type(out["type"])
+    months = normalise.cycle_months(out["_billing_cycle"])
+    if out["monthly_revenue"].isna().all():
+        out["monthly_revenue"] = out["_bill_amount"] / months
+    if out["monthly_cost"].isna().all():
+        out["monthly_cost"] = out["_cost_per_cycle"] / months
+    unknown = months.isna()
+    reason = "billing cycle '" + out["_billing_cycle"].fillna("").astype(str) + \
+        "' is not Monthly, Quarterly, Semi-Annual or Annual"
+    ends_early = out["end_date"].notna() & out["start_date"].notna() & \
+        (out["end_date"] < out["start_date"])
+    for col in ("start_date", "end_date"):
+        out[col] = out[col].dt.normalize()
+    return [reason.where(unknown, ""),
+            pd.Series(np.where(ends_early, "end date is before start date", ""),
+                      index=out.index, dtype=object)]
+
+
+def _derive_csat(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
+    scale = normalise.csat_scale(out["score_raw"], preset.options.get("scale"))
+    out["scale"] = scale
+    out["rating"] = normalise.csat_rating(out["score_raw"], scale)
+    bad = out["score_raw"].notna() & out["rating"].isna()
+    reason = "score '" + out["score_raw"].fillna("").astype(str) + f"' is not on the {scale} scale"
+    return [reason.where(bad, "")]
+
+
+# ---------------------------------------------------------------------------- store
+def import_file(engine, path: str | Path, vendor: str | None = None, kind: str | None = None,
+                settings: dict | None = None, data: bytes | None = None,
+                file_name: str | None = None) -> FileResult:
+    plan = plan_file(path, vendor, kind, settings, data, file_name)
+    return store_plan(engine, plan)
+
+
+def store_plan(engine, plan: Plan) -> FileResult:
+    record = store.ImportRecord(plan.file_name, plan.sha256, plan.vendor, plan.kind,
+                                plan.rows["source_system"].iloc[0]
+                                if "source_system" in plan.rows and len(plan.rows)
+                                else plan.preset.options.get("source_system", plan.vendor))
+    result = store.write_import(engine, record, plan.rows, plan.rejected, plan.rows_read)
+    return FileResult(plan.file_name, plan.vendor, plan.kind, plan.rows_read,
+                      result.rows_stored, result.rows_rejected, result.import_id,
+                      plan.notes, plan.rejected)

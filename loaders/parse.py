@@ -1,0 +1,219 @@
+"""Typed values from text cells, a whole column at a time.
+
+Each parser takes a Series of text and returns the parsed Series plus a Series of problems
+('' where the cell is fine) so that a bad cell rejects its row with a reason instead of
+stopping the file. Dates decide day-first or month-first once per column from the data
+(`13/02` can only be day-first) and never guess row by row.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+NULL_WORDS = {"", "?", "null", "none", "n/a", "na", "nan", "#n/a", "-", "--", "nil"}
+TRUE_WORDS = {"true", "yes", "y", "1", "t", "x", "billable", "met"}
+FALSE_WORDS = {"false", "no", "n", "0", "f", "nonbillable", "not met"}
+
+DAY_FIRST, MONTH_FIRST = "day_first", "month_first"
+
+_TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*([AaPp]\.?[Mm]\.?)?)?"
+_NUMERIC_DATE = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})" + _TIME + r"\s*$"
+_NAMED_MONTH = r"^(\d{1,2})[/ .\-]([A-Za-z]{3,9})\.?[/ .\-,]+(\d{4}|\d{2})" + _TIME + r"\s*$"
+_YEAR_FIRST = r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})" + _TIME + r"\s*$"
+_ISO = r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+
+
+def is_null(text: pd.Series) -> pd.Series:
+    return text.str.strip().str.lower().isin(NULL_WORDS)
+
+
+def _ok(index) -> pd.Series:
+    return pd.Series("", index=index, dtype=object)
+
+
+def _problems(bad: pd.Series, text: pd.Series, what: str) -> pd.Series:
+    """'"abc" is not a date' for bad cells, '' elsewhere."""
+    out = _ok(text.index)
+    if bad.any():
+        out[bad] = "'" + text[bad].str.slice(0, 40) + f"' is not {what}"
+    return out
+
+
+# ---------------------------------------------------------------------------- dates
+def date_order_evidence(text: pd.Series) -> str | None:
+    """DAY_FIRST or MONTH_FIRST when the column's numeric dates settle it, None when every
+    value fits both readings (or there are none), 'conflict' when they contradict."""
+    parts = text.str.extract(_NUMERIC_DATE)
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    # A value with both parts over 12 is simply not a date; it settles nothing.
+    day_first = bool(((first > 12) & (second <= 12)).any())
+    month_first = bool(((second > 12) & (first <= 12)).any())
+    if day_first and month_first:
+        return "conflict"
+    return DAY_FIRST if day_first else MONTH_FIRST if month_first else None
+
+
+def ambiguous_dates(text: pd.Series) -> pd.Series:
+    """The values that read as a date both day-first and month-first (03/04/2026)."""
+    parts = text.str.extract(_NUMERIC_DATE)
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    return text[(first <= 12) & (second <= 12) & (first >= 1) & (second >= 1)]
+
+
+def parse_datetimes(text: pd.Series, order: str | None = None, timezone: str = "UTC"
+                    ) -> tuple[pd.Series, pd.Series]:
+    """Naive local datetimes; values with a UTC offset are converted to ``timezone``.
+    ``order`` is how to read `03/04/2026` (required when such values occur)."""
+    text = text.str.strip()
+    null = text.str.lower().isin(NULL_WORDS)
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    done = null.copy()
+
+    iso = ~done & text.str.match(_ISO)
+    if iso.any():
+        with_offset = iso & text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True)
+        naive = iso & ~with_offset
+        if naive.any():
+            result[naive] = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
+        if with_offset.any():
+            aware = pd.to_datetime(text[with_offset], format="ISO8601", errors="coerce",
+                                   utc=True)
+            result[with_offset] = aware.dt.tz_convert(timezone).dt.tz_localize(None)
+        done |= iso
+
+    for pattern, builder in ((_NUMERIC_DATE, _numeric_parts), (_NAMED_MONTH, _named_parts),
+                             (_YEAR_FIRST, _year_first_parts)):
+        rest = ~done
+        if not rest.any():
+            break
+        parts = text[rest].str.extract(pattern)
+        matched = parts[0].notna()
+        if not matched.any():
+            continue
+        parts = parts[matched]
+        year, month, day = builder(parts, order)
+        result[parts.index] = _assemble(year, month, day, parts)
+        done[parts.index] = True
+
+    bad = ~null & result.isna()
+    # 1900-01-01 (and Excel's day zero) is how several PSAs write "no date".
+    result = result.where(~(result.dt.year <= 1900))
+    return result, _problems(bad, text, "a date")
+
+
+def _numeric_parts(parts: pd.DataFrame, order: str | None):
+    a = pd.to_numeric(parts[0])
+    b = pd.to_numeric(parts[1])
+    if order == DAY_FIRST:
+        day, month = a, b
+    else:  # the caller refuses an undecided ambiguous column before we get here
+        day, month = b, a
+    return _full_year(parts[2]), month, day
+
+
+def _named_parts(parts: pd.DataFrame, order: str | None):
+    month = parts[1].str.slice(0, 3).str.lower().map(_MONTHS)
+    return _full_year(parts[2]), month, pd.to_numeric(parts[0])
+
+
+def _year_first_parts(parts: pd.DataFrame, order: str | None):
+    return pd.to_numeric(parts[0]), pd.to_numeric(parts[1]), pd.to_numeric(parts[2])
+
+
+def _full_year(text: pd.Series) -> pd.Series:
+    year = pd.to_numeric(text)
+    return year.where(text.str.len() == 4, np.where(year < 70, 2000 + year, 1900 + year))
+
+
+def _assemble(year, month, day, parts: pd.DataFrame) -> pd.Series:
+    hour = pd.to_numeric(parts[3], errors="coerce").fillna(0)
+    minute = pd.to_numeric(parts[4], errors="coerce").fillna(0)
+    second = pd.to_numeric(parts[5], errors="coerce").fillna(0)
+    ampm = parts[6].fillna("").str.lower().str.replace(".", "", regex=False)
+    twelve = ampm.ne("")
+    bad_clock = twelve & ((hour < 1) | (hour > 12))
+    hour = hour.where(~twelve, (hour % 12) + np.where(ampm.eq("pm"), 12, 0))
+    frame = pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour,
+                          "minute": minute, "second": second}).astype("float64")
+    out = pd.to_datetime(frame, errors="coerce")
+    return out.where(~bad_clock)
+
+
+# ---------------------------------------------------------------------------- numbers
+def parse_hours(text: pd.Series, header: str = "") -> tuple[pd.Series, pd.Series]:
+    """Decimal hours, `h:mm`, `hh:mm:ss`, or minutes when the header says so."""
+    text = text.str.strip()
+    null = is_null(text)
+    clock = text.str.extract(r"^(-?)(\d+):(\d{1,2})(?::(\d{1,2}))?$")
+    is_clock = clock[1].notna()
+    value = pd.Series(np.nan, index=text.index)
+    if is_clock.any():
+        c = clock[is_clock]
+        hours = (pd.to_numeric(c[1]) + pd.to_numeric(c[2]) / 60
+                 + pd.to_numeric(c[3]).fillna(0) / 3600)
+        value[is_clock] = hours.where(c[0].ne("-"), -hours)
+    plain = ~null & ~is_clock
+    if plain.any():
+        number = _decimal(text[plain].str.replace(r"\s*(h|hrs?|hours?)$", "", regex=True))
+        if "min" in header.lower():
+            number = number / 60
+        value[plain] = number
+    bad = ~null & value.isna()
+    return value, _problems(bad, text, "a number of hours")
+
+
+def _decimal(text: pd.Series) -> pd.Series:
+    """`1.5` and `1,5` are both one and a half; `1,234.5` and `1.234,5` both 1234.5."""
+    t = text.str.replace(r"[\s\u00a0']", "", regex=True)
+    comma_decimal = t.str.contains(r",\d{1,2}$|\.\d{3},", regex=True) | \
+        (t.str.contains(",", regex=False) & ~t.str.contains(".", regex=False)
+         & ~t.str.match(r"^-?\d{1,3}(,\d{3})+$"))
+    t = t.where(~comma_decimal, t.str.replace(".", "", regex=False)
+                .str.replace(",", ".", regex=False))
+    t = t.where(comma_decimal, t.str.replace(",", "", regex=False))
+    return pd.to_numeric(t, errors="coerce")
+
+
+def parse_money(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """`$1,234.50`, `(1,234.50)` (negative), `1.234,50 €`, `-£12`, `USD 10`."""
+    text = text.str.strip()
+    null = is_null(text)
+    negative = text.str.match(r"^\(.*\)$") | text.str.match(r"^-|^[^\d]*-\d")
+    bare = text.str.replace(r"[()\-+]|[A-Za-z]{3}\b|[$€£¥]", "", regex=True)
+    value = _decimal(bare).abs()
+    value = value.where(~negative, -value)
+    bad = ~null & value.isna()
+    return value, _problems(bad, text, "an amount of money")
+
+
+def parse_int(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    text = text.str.strip()
+    null = is_null(text)
+    number = pd.to_numeric(text, errors="coerce")
+    bad = ~null & (number.isna() | (number.round() != number))
+    return number.where(~bad).astype("Int64"), _problems(bad, text, "a whole number")
+
+
+def parse_bool(text: pd.Series, words: dict[str, object] | None = None
+               ) -> tuple[pd.Series, pd.Series]:
+    """Yes/no columns; ``words`` is a preset's own vocabulary (`In` / `Out` for SLA)."""
+    key = text.str.strip().str.lower()
+    null = key.isin(NULL_WORDS)
+    mapping = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
+    for word, val in (words or {}).items():
+        mapping[str(word).lower()] = val
+    value = key.str.replace(r"[\s_\-]", "", regex=True).map(
+        {k.replace(" ", ""): v for k, v in mapping.items()})
+    exact = key.map(mapping)
+    value = exact.where(exact.notna(), value)
+    bad = ~null & value.isna()
+    return value.astype("boolean"), _problems(bad, text, "yes or no")
+
+
+def parse_text(text: pd.Series) -> pd.Series:
+    clean = text.str.strip()
+    return clean.where(~clean.str.lower().isin(NULL_WORDS))

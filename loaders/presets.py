@@ -1,0 +1,308 @@
+"""Vendor presets: which export header feeds which canonical field.
+
+Each preset is data, not code: ``signature`` lists the headers that together identify the
+vendor and kind (``a|b`` means either), ``columns`` lists each field's header aliases in
+order of preference (the first non-empty one wins per row), ``values`` maps a vendor's own
+words to canonical values, and ``options`` holds the few facts data can't infer.
+Headers are compared case-, space- and punctuation-insensitively (see ``norm``).
+
+A user mapping file for any other export produces the same structure (``mapping.py``),
+and so does the built-in ``cadence`` preset for Cadence's own technician list.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_NON_ALNUM = re.compile(r"[^0-9a-z#]+")
+
+
+def norm(header: object) -> str:
+    """`Date Entered`, `dateEntered` and `date_entered` are the same header."""
+    text = str(header).strip().lower().replace("\ufeff", "")
+    return _NON_ALNUM.sub("", text)
+
+
+@dataclass(frozen=True)
+class Preset:
+    vendor: str
+    kind: str
+    signature: tuple[str, ...]
+    columns: dict[str, tuple[str, ...]]
+    values: dict[str, dict[str, object]] = field(default_factory=dict)
+    options: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return f"{self.vendor}/{self.kind}"
+
+
+# Words for `status_class` that every vendor shares; a preset's own map is consulted first
+# and the keyword rules in normalise.status_class come last.
+CONNECTWISE = "connectwise"
+AUTOTASK = "autotask"
+HALOPSA = "halopsa"
+SYNCRO = "syncro"
+SERVICENOW = "servicenow"
+CADENCE = "cadence"
+
+PRESETS: tuple[Preset, ...] = (
+    # ---------------------------------------------------------------- ConnectWise PSA
+    Preset(
+        CONNECTWISE, "tickets",
+        signature=("dateEntered", "board|summary"),
+        columns={
+            "ticket_id": ("id", "Ticket #", "TicketNbr", "Ticket Number"),
+            "summary": ("summary", "Summary Description"),
+            "client": ("company", "companyName", "Company Name"),
+            "board": ("board", "boardName", "Board Name"),
+            "team": ("team", "teamName"),
+            "assignee": ("owner", "resources", "Resource"),
+            "status": ("status", "statusName"),
+            "priority_raw": ("priority", "priorityName"),
+            "category": ("type", "typeName"),
+            "source_channel": ("source", "sourceName"),
+            "created_at": ("dateEntered", "Date Entered", "_info.dateEntered"),
+            "first_response_at": ("dateResponded", "Date Responded"),
+            "resolved_at": ("dateResolved", "Date Resolved"),
+            "closed_at": ("closedDate", "Date Closed"),
+            "sla_met": ("isInSla", "In SLA"),
+            "hours_actual": ("actualHours", "Actual Hours"),
+            "updated_at": ("lastUpdated", "_info.lastUpdated", "Last Updated"),
+        },
+        values={"status_class": {">closed": "closed", "closed": "closed",
+                                 "completed": "resolved", "resolved": "resolved",
+                                 "cancelled": "cancelled", "canceled": "cancelled"}},
+    ),
+    Preset(
+        CONNECTWISE, "time_entries",
+        signature=("chargeToId", "member|memberName", "timeStart|dateEntered"),
+        columns={
+            "entry_id": ("id",),
+            "ticket_id": ("chargeToId", "Charge To Id"),
+            "client": ("company", "companyName"),
+            "technician": ("member", "memberName", "Member Name"),
+            "work_date": ("timeStart", "Time Start", "dateEntered"),
+            "_work_end": ("timeEnd", "Time End"),
+            "hours": ("actualHours", "Actual Hours"),
+            "hours_billed": ("hoursBilled", "Hours Billed"),
+            "billable": ("billableOption", "Billable Option"),
+            "bill_rate": ("hourlyRate", "Hourly Rate"),
+            "work_type": ("workType", "Work Type"),
+            "entered_at": ("dateEntered", "_info.dateEntered"),
+        },
+        values={"billable": {"billable": True, "donotbill": False, "nocharge": False,
+                             "nodefault": False}},
+    ),
+    Preset(
+        CONNECTWISE, "agreements",
+        signature=("billAmount|invoicingCycle", "company"),
+        columns={
+            "agreement_id": ("id",),
+            "client": ("company", "companyName"),
+            "name": ("name", "agreementName"),
+            "type": ("type", "agreementType"),
+            "_bill_amount": ("billAmount", "Bill Amount"),
+            "_cost_per_cycle": ("cost", "Cost"),
+            "_billing_cycle": ("invoicingCycle", "billingCycle", "Invoicing Cycle"),
+            "start_date": ("startDate", "Start Date"),
+            "end_date": ("endDate", "End Date"),
+        },
+    ),
+    # ---------------------------------------------------------------- Datto Autotask
+    Preset(
+        AUTOTASK, "tickets",
+        signature=("Ticket Number", "Create Date|Created", "Queue|Issue Type|Title"),
+        columns={
+            "ticket_id": ("Ticket Number",),
+            "summary": ("Title",),
+            "client": ("Account", "Company"),
+            "board": ("Queue",),
+            "assignee": ("Primary Resource", "Resource"),
+            "status": ("Status",),
+            "priority_raw": ("Priority",),
+            "category": ("Issue Type",),
+            "source_channel": ("Source",),
+            "created_at": ("Create Date", "Created", "Create Date/Time"),
+            "first_response_at": ("First Response Date/Time", "First Response Date"),
+            "resolved_at": ("Resolved Date/Time", "Resolved Date"),
+            "closed_at": ("Complete Date", "Completed Date", "Complete Date/Time"),
+            "response_due_at": ("First Response Due Date/Time",),
+            "resolution_due_at": ("Resolved Due Date/Time", "Due Date/Time"),
+            "sla_met": ("Service Level Agreement Met", "SLA Met"),
+            "hours_actual": ("Total Hours Worked", "Hours Worked"),
+            "updated_at": ("Last Activity Date", "Last Activity Date/Time"),
+        },
+        values={"status_class": {"complete": "closed", "completed": "closed",
+                                 "waiting customer": "waiting", "waiting materials": "waiting",
+                                 "waiting vendor": "waiting"}},
+    ),
+    Preset(
+        AUTOTASK, "time_entries",
+        signature=("Ticket Number", "Hours Worked", "Date Worked|Resource"),
+        columns={
+            "entry_id": ("Time Entry ID", "Entry ID"),
+            "ticket_id": ("Ticket Number",),
+            "client": ("Account", "Company"),
+            "technician": ("Resource", "Resource Name"),
+            "work_date": ("Date Worked", "Start Date/Time"),
+            "_work_end": ("End Date/Time",),
+            "hours": ("Hours Worked",),
+            "hours_billed": ("Hours To Bill", "Hours Billed"),
+            "_non_billable": ("Non-Billable", "Non Billable"),
+            "bill_rate": ("Hourly Rate", "Billing Rate"),
+            "work_type": ("Work Type", "Billing Code"),
+            "entered_at": ("Create Date/Time", "Date Entered"),
+        },
+    ),
+    Preset(
+        AUTOTASK, "csat",
+        signature=("Ticket Number", "Survey Rating"),
+        columns={
+            "response_id": ("Survey Response ID", "Response ID"),
+            "ticket_id": ("Ticket Number",),
+            "client": ("Account", "Company"),
+            "technician": ("Primary Resource", "Resource"),
+            "responded_at": ("Complete Date", "Completed Date", "Survey Date"),
+            "score_raw": ("Survey Rating", "Rating"),
+            "comment": ("Comment", "Comments"),
+        },
+    ),
+    # ---------------------------------------------------------------- HaloPSA
+    Preset(
+        HALOPSA, "tickets",
+        signature=("dateoccurred", "client_name|summary"),
+        columns={
+            "ticket_id": ("id", "Ticket ID", "faultid"),
+            "summary": ("summary", "symptom"),
+            "client": ("client_name", "Client", "area"),
+            "team": ("team", "sectio_"),
+            "assignee": ("agent_name", "Agent", "assignedto"),
+            "status": ("status_name", "Status"),
+            "priority_raw": ("priority_id", "priority_name", "Priority"),
+            "category": ("category_1", "Category"),
+            "source_channel": ("source", "requesttype_name"),
+            "created_at": ("dateoccurred", "Date Occurred"),
+            "first_response_at": ("responsedate", "Response Date"),
+            "response_due_at": ("respondbydate", "Respond By Date"),
+            "resolution_due_at": ("fixbydate", "Fix By Date"),
+            "closed_at": ("dateclosed", "Date Closed"),
+            "sla_met": ("slastate", "SLA State"),
+            "hours_actual": ("timetaken", "Time Taken"),
+            "updated_at": ("lastactiondate", "last_update"),
+        },
+        values={"sla_met": {"i": True, "in": True, "in sla": True, "met": True,
+                            "o": False, "out": False, "out of sla": False,
+                            "breached": False}},
+    ),
+    Preset(
+        HALOPSA, "time_entries",
+        signature=("ticket_id", "who", "timetaken"),
+        columns={
+            "entry_id": ("id", "actionnumber"),
+            "ticket_id": ("ticket_id", "faultid"),
+            "client": ("client_name",),
+            "technician": ("who", "agent_name"),
+            "work_date": ("datetime", "actiondatecreated"),
+            "hours": ("timetaken",),
+            "hours_billed": ("actionchargehours",),
+            "billable": ("actisbillable",),
+            "bill_rate": ("chargerate",),
+            "work_type": ("outcome", "chargerate_name"),
+            "entered_at": ("actiondatecreated",),
+        },
+    ),
+    Preset(
+        HALOPSA, "agreements",
+        signature=("client_name", "periodchargeamount|billingperiod"),
+        columns={
+            "agreement_id": ("ref", "id"),
+            "client": ("client_name",),
+            "name": ("contract_name", "ref"),
+            "type": ("contract_type", "type"),
+            "_bill_amount": ("periodchargeamount",),
+            "_cost_per_cycle": ("costperperiod",),
+            "_billing_cycle": ("billingperiod",),
+            "start_date": ("start_date",),
+            "end_date": ("end_date",),
+        },
+    ),
+    Preset(
+        HALOPSA, "csat",
+        signature=("ticket_id", "score"),
+        columns={
+            "response_id": ("id",),
+            "ticket_id": ("ticket_id",),
+            "client": ("client_name",),
+            "technician": ("agent_name",),
+            "responded_at": ("date", "datetime"),
+            "score_raw": ("score",),
+            "comment": ("comment",),
+        },
+    ),
+    # ---------------------------------------------------------------- Syncro
+    Preset(
+        SYNCRO, "tickets",
+        signature=("Subject", "Customer|customer_business_then_name"),
+        columns={
+            "ticket_id": ("Ticket #", "number", "Ticket Number"),
+            "summary": ("Subject",),
+            "client": ("Customer", "customer_business_then_name", "Business"),
+            "assignee": ("Tech", "user", "Assigned To"),
+            "status": ("Status",),
+            "priority_raw": ("Priority",),
+            "category": ("Issue Type", "problem_type"),
+            "source_channel": ("Source",),
+            "created_at": ("Created", "created_at"),
+            "resolved_at": ("Resolved", "resolved_at"),
+            "resolution_due_at": ("Due Date", "due_date"),
+            "updated_at": ("Updated", "updated_at"),
+        },
+    ),
+    # ---------------------------------------------------------------- ServiceNow
+    Preset(
+        SERVICENOW, "tickets",
+        signature=("number", "opened_at", "state|incident_state|short_description"),
+        columns={
+            "ticket_id": ("number",),
+            "summary": ("short_description",),
+            "client": ("company", "account"),
+            "board": ("assignment_group",),
+            "team": ("assignment_group",),
+            "assignee": ("assigned_to",),
+            "status": ("incident_state", "state"),
+            "priority_raw": ("priority",),
+            "category": ("category",),
+            "source_channel": ("contact_type",),
+            "created_at": ("opened_at", "sys_created_on", "sys_created_at"),
+            "resolved_at": ("resolved_at",),
+            "closed_at": ("closed_at",),
+            "sla_met": ("made_sla",),
+            "reopen_count": ("reopen_count",),
+            "updated_at": ("sys_updated_on", "sys_updated_at"),
+        },
+        # ServiceNow's numeric incident_state codes, for exports that write the value.
+        values={"status_class": {"1": "open", "2": "open", "3": "waiting", "6": "resolved",
+                                 "7": "closed", "8": "cancelled", "awaiting user info": "waiting",
+                                 "awaiting vendor": "waiting", "awaiting problem": "waiting",
+                                 "awaiting evidence": "waiting", "on hold": "waiting"}},
+    ),
+    # ---------------------------------------------------------------- Cadence's own lists
+    Preset(
+        CADENCE, "technicians",
+        signature=("name", "hourly_cost|weekly_capacity_hours"),
+        columns={
+            "name": ("name", "technician"),
+            "team": ("team",),
+            "hourly_cost": ("hourly_cost", "cost per hour"),
+            "weekly_capacity_hours": ("weekly_capacity_hours", "capacity"),
+        },
+    ),
+)
+
+VENDORS = tuple(dict.fromkeys(p.vendor for p in PRESETS))
+
+
+def find(vendor: str | None = None, kind: str | None = None) -> list[Preset]:
+    return [p for p in PRESETS
+            if (vendor is None or p.vendor == vendor) and (kind is None or p.kind == kind)]

@@ -1,0 +1,253 @@
+"""Turn an export file (CSV or workbook) into a table of text cells.
+
+Everything here is about the *shape* of real exports: encodings, delimiters, title lines
+above the header, totals lines below the data, several sheets, duplicate header names.
+Values stay text; ``parse.py`` gives them types. Row numbers are kept as the file shows
+them (1-based, the header row included) so a rejected row can be found in Excel.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from .errors import ImportRefused
+
+HEADER_SCAN_ROWS = 30  # title blocks in report exports are a handful of lines
+DELIMITERS = (",", ";", "\t", "|")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+_TOTALS = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b", re.IGNORECASE)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls and encrypted .xlsx
+
+
+@dataclass
+class RawTable:
+    """The cells of one sheet or CSV below its header row, all as text ('' when empty)."""
+    file_name: str
+    headers: list[str]           # unique display names: `Date`, `Date (2)`
+    original_headers: list[str]  # as the file wrote them, for matching aliases
+    cells: pd.DataFrame          # columns 0..n-1, dtype str, no NaN
+    row_numbers: pd.Series       # the file's own row number of each data row
+    sheet: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def read_table(path: str | Path, header_score: Callable[[list[str]], int],
+               data: bytes | None = None, file_name: str | None = None) -> RawTable:
+    """Read the best-matching table of a file. ``header_score`` rates a candidate header
+    row (how many cells are known column names), which is how title lines are skipped and
+    the right sheet of a workbook is found."""
+    path = Path(path)
+    name = file_name or path.name
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ImportRefused(f"{name}: the file cannot be opened ({exc.strerror}); "
+                                "check the path and that you may read it.") from None
+    if not data.strip():
+        raise ImportRefused(f"{name}: the file is empty; export it again from your PSA.")
+    if name.lower().endswith(EXCEL_SUFFIXES) or data[:4] == b"PK\x03\x04" \
+            or data[:8] == _OLE_MAGIC:
+        grid_by_sheet = _excel_grids(data, name)
+    else:
+        grid_by_sheet = {None: _csv_grid(data, name)}
+
+    best = None
+    for sheet, grid in grid_by_sheet.items():
+        header_at, score = _find_header(grid, header_score)
+        if header_at is not None and (best is None or score > best[2]):
+            best = (sheet, grid, score, header_at)
+    if best is None:
+        raise ImportRefused(f"{name}: no header row found in the first {HEADER_SCAN_ROWS} "
+                            "rows; the file needs one row of column names above the data.")
+    sheet, grid, _, header_at = best
+    return _table_below_header(grid, header_at, name, sheet)
+
+
+# ---------------------------------------------------------------------------- CSV
+def decode(data: bytes, name: str) -> str:
+    if b"\x00" in data[:4096]:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return data.decode("utf-16")
+        raise ImportRefused(f"{name}: this is not a text CSV file (it holds binary data); "
+                            "export the report as CSV or Excel and import that.")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the ANSI code page; cp1252 leaves five bytes
+        # undefined, which latin-1 then keeps rather than losing the row.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the most lines into the same, largest number of fields."""
+    best, best_score = ",", -1
+    for delim in DELIMITERS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=delim)]
+        counts = [c for c in counts if c > 1]
+        if not counts:
+            continue
+        common = max(set(counts), key=counts.count)
+        score = counts.count(common) * common
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _csv_grid(data: bytes, name: str) -> pd.DataFrame:
+    text = decode(data, name)
+    head = text[:65536].splitlines()[:HEADER_SCAN_ROWS + 20]
+    delim = sniff_delimiter(head)
+    try:
+        grid = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=str,
+                           keep_default_na=False, skip_blank_lines=False, engine="c",
+                           quotechar='"', on_bad_lines="error")
+    except (pd.errors.ParserError, ValueError):
+        # Ragged rows (a title line, a totals line with extra cells): the csv module
+        # keeps every line so each can be judged on its own.
+        rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+        width = max((len(r) for r in rows), default=0)
+        grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
+    except pd.errors.EmptyDataError:
+        raise ImportRefused(f"{name}: the file is empty; export it again from your PSA.") \
+            from None
+    return grid.fillna("").astype(str)
+
+
+# ---------------------------------------------------------------------------- Excel
+def _excel_grids(data: bytes, name: str) -> dict[str | None, pd.DataFrame]:
+    from python_calamine import CalamineWorkbook
+
+    if data[:8] == _OLE_MAGIC and name.lower().endswith((".xlsx", ".xlsm")):
+        raise ImportRefused(f"{name}: the workbook is password-protected; open it in Excel, "
+                            "remove the password (or save an unprotected copy) and import "
+                            "that.")
+    if data[:4] == b"PK\x03\x04":
+        try:
+            zipfile.ZipFile(io.BytesIO(data)).testzip()
+        except (zipfile.BadZipFile, EOFError, ValueError):
+            raise ImportRefused(f"{name}: the workbook is damaged (not a complete Excel "
+                                "file); save it again from Excel or re-export it.") from None
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        grids = {}
+        for sheet in book.sheet_names:
+            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            if rows:
+                width = max(len(r) for r in rows)
+                grids[sheet] = pd.DataFrame(
+                    [[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in rows],
+                    dtype=str)
+    except ImportRefused:
+        raise
+    except Exception:  # calamine raises its own types for every kind of broken file
+        raise ImportRefused(f"{name}: this is not a readable Excel workbook; open it in "
+                            "Excel and save it as .xlsx, or export the report as CSV.") \
+            from None
+    if not grids:
+        raise ImportRefused(f"{name}: the workbook has no data in any sheet; "
+                            "export the report again.")
+    return grids
+
+
+def _cell_text(value: object) -> str:
+    """Excel cells come typed; turn them into the text the same export as CSV would hold."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):  # a duration cell such as [h]:mm
+        return f"{value.total_seconds() / 3600:.10g}"
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------- header
+def _find_header(grid: pd.DataFrame, header_score: Callable[[list[str]], int]
+                 ) -> tuple[int | None, int]:
+    """The row with the most known column names; failing that, the first row of two or
+    more cells, so that an unknown export is still read and named by its columns."""
+    best_at, best_score = None, -1
+    for i in range(min(HEADER_SCAN_ROWS, len(grid))):
+        row = [c.strip() for c in grid.iloc[i].tolist()]
+        if sum(1 for c in row if c) < 2:
+            continue
+        score = header_score(row)
+        if score > best_score:
+            best_at, best_score = i, score
+    return best_at, best_score
+
+
+def _table_below_header(grid: pd.DataFrame, header_at: int, name: str,
+                        sheet: str | None) -> RawTable:
+    raw_headers = [c.strip() for c in grid.iloc[header_at].tolist()]
+    # Trailing unnamed, empty columns are padding from ragged rows, not data.
+    while raw_headers and not raw_headers[-1] and \
+            not grid.iloc[header_at + 1:, len(raw_headers) - 1].str.strip().any():
+        raw_headers.pop()
+    headers = dedupe_headers(raw_headers)
+    cells = grid.iloc[header_at + 1:, :len(headers)].copy()
+    cells.columns = range(len(headers))
+    row_numbers = pd.Series(range(header_at + 2, header_at + 2 + len(cells)),
+                            index=cells.index)
+    stripped = cells.apply(lambda col: col.str.strip())
+    notes = []
+    keep = stripped.ne("").any(axis=1)  # blank lines are layout, not data rows
+    # A header repeated mid-file (report pages) and a totals line are not data either.
+    repeated = stripped.eq(pd.Series([h.strip() for h in raw_headers],
+                                     index=stripped.columns)).sum(axis=1) \
+        >= max(2, len(headers) // 2)
+    first_cell = _first_non_empty(stripped)
+    totals = first_cell.str.match(_TOTALS) & _is_tail(keep)
+    for number in row_numbers[keep & totals]:
+        notes.append(f"row {number} looks like a totals line and was skipped")
+    if (keep & repeated).any():
+        notes.append(f"{int((keep & repeated).sum())} repeated header row(s) skipped")
+    keep &= ~repeated & ~totals
+    return RawTable(name, headers, raw_headers, cells[keep].reset_index(drop=True),
+                    row_numbers[keep].reset_index(drop=True), sheet, notes)
+
+
+def _first_non_empty(stripped: pd.DataFrame) -> pd.Series:
+    first = pd.Series("", index=stripped.index, dtype=str)
+    for col in reversed(stripped.columns):
+        first = stripped[col].where(stripped[col].ne(""), first)
+    return first
+
+
+def _is_tail(keep: pd.Series, lines: int = 3) -> pd.Series:
+    """True for the last few non-blank rows: totals lines sit at the end of a report."""
+    positions = keep[keep].index[-lines:]
+    return pd.Series(keep.index.isin(positions), index=keep.index)
+
+
+def dedupe_headers(headers: list[str]) -> list[str]:
+    """Two columns called `Date` become `Date` and `Date (2)`; an unnamed one `Column 7`."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, header in enumerate(headers):
+        header = header or f"Column {i + 1}"
+        count = seen.get(header.lower(), 0) + 1
+        seen[header.lower()] = count
+        out.append(header if count == 1 else f"{header} ({count})")
+    return out

@@ -1,0 +1,24 @@
+"""The bundled sample MSP: loaded into an empty store on the dashboard's first start."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from . import store
+from .importer import FileResult, import_file
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+DATA_SUFFIXES = (".csv", ".xlsx")
+
+
+def sample_files(folder: Path = SAMPLE_DIR) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in DATA_SUFFIXES)
+
+
+def is_empty(engine: Engine) -> bool:
+    return sum(store.table_counts(engine).values()) == 0
+
+
+def load_sample(engine: Engine, folder: Path = SAMPLE_DIR) -> list[FileResult]:
+    return [import_file(engine, path) for path in sample_files(folder)]

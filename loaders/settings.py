@@ -1,0 +1,114 @@
+"""Settings in the spec's TOML format, merged over the defaults, checked with plain errors.
+
+The loaders use ``timezone``, ``[import]``, ``[priority_map]`` and ``[mappings.*]``; the
+KPI engine reads the rest. Keys beyond the spec are documented in docs/SETTINGS.md.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULTS: dict = {
+    "timezone": "UTC",
+    "sla": {
+        "clock": "business",
+        "business_days": ["Mon", "Tue", "Wed", "Thu", "Fri"],
+        "business_hours": ["08:00", "17:00"],
+        "holidays_country": "",
+        "review_threshold": 4,
+        "response_hours": {"P1": 1, "P2": 2, "P3": 4, "P4": 8},
+        "resolution_hours": {"P1": 4, "P2": 8, "P3": 24, "P4": 72, "P5": 240},
+    },
+    "labor": {"default_hourly_cost": 45.0, "default_bill_rate": 125.0, "hourly_cost": {}},
+    "tiers": {"window_months": 3},
+    # How to read 03/04/2026 when no value in the file settles it: "auto" refuses such a
+    # file, "day_first" or "month_first" decide for every file.
+    "import": {"date_order": "auto"},
+    "priority_map": {},   # a PSA's own priority words -> P1..P5
+    "mappings": {},       # user presets for other exports, see loaders/mapping.py
+}
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def _merge(base: dict, override: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load(path: str | Path | None = None) -> dict:
+    if path is None:
+        return copy.deepcopy(DEFAULTS)
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"{path}: settings file not found; check the --config path.") \
+            from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc}); fix the line it names.") \
+            from None
+    return validate(_merge(DEFAULTS, raw), str(path))
+
+
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def validate(settings: dict, where: str = "settings") -> dict:
+    problems = []
+    try:
+        ZoneInfo(str(settings["timezone"]))
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"timezone '{settings['timezone']}' is not a time zone name "
+                        "such as 'UTC' or 'America/New_York'")
+    sla = settings["sla"]
+    if sla["clock"] not in ("business", "24x7"):
+        problems.append(f"sla.clock must be \"business\" or \"24x7\", not '{sla['clock']}'")
+    for day in sla["business_days"]:
+        if day not in DAYS:
+            problems.append(f"sla.business_days: '{day}' is not one of {', '.join(DAYS)}")
+    hours = sla["business_hours"]
+    if len(hours) != 2 or not all(_CLOCK.match(str(h)) for h in hours):
+        problems.append("sla.business_hours must be two times of day like "
+                        "[\"08:00\", \"17:00\"]")
+    elif hours[0] >= hours[1]:
+        problems.append("sla.business_hours: the day must end after it starts")
+    for table in ("response_hours", "resolution_hours"):
+        for key, value in sla[table].items():
+            if key not in PRIORITIES:
+                problems.append(f"sla.{table}: unknown priority '{key}' (use P1..P5)")
+            elif not isinstance(value, (int, float)) or value <= 0:
+                problems.append(f"sla.{table}.{key} must be a positive number of hours")
+    threshold = sla["review_threshold"]
+    if not isinstance(threshold, int) or threshold < 1:
+        problems.append("sla.review_threshold must be a whole number of at least 1")
+    for key in ("default_hourly_cost", "default_bill_rate"):
+        value = settings["labor"][key]
+        if not isinstance(value, (int, float)) or value < 0:
+            problems.append(f"labor.{key} must be a number of at least 0")
+    for name, value in settings["labor"]["hourly_cost"].items():
+        if not isinstance(value, (int, float)) or value < 0:
+            problems.append(f"labor.hourly_cost.\"{name}\" must be a number of at least 0")
+    window = settings["tiers"]["window_months"]
+    if not isinstance(window, int) or not 1 <= window <= 24:
+        problems.append("tiers.window_months must be a whole number from 1 to 24")
+    if settings["import"]["date_order"] not in ("auto", "day_first", "month_first"):
+        problems.append("import.date_order must be \"auto\", \"day_first\" or \"month_first\"")
+    for raw, level in settings["priority_map"].items():
+        if level not in PRIORITIES:
+            problems.append(f"priority_map.\"{raw}\" must map to one of P1..P5")
+    if problems:
+        raise SettingsError(f"{where}: " + "; ".join(problems) + ".")
+    return settings

@@ -1,0 +1,316 @@
+"""The SQL store: connect, write one import in one transaction, undo an import.
+
+A key (source system + id) holds one current row. When a later import repeats a key, the
+row with the later ``updated_at`` wins, else the later import; the version that lost is
+kept in ``row_history`` so that undoing an import restores exactly what it replaced.
+All SQL goes through SQLAlchemy Core with bound parameters.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
+
+from . import fields, schema
+
+DEFAULT_URL = "sqlite:///cadence.db"
+CHUNK = 500  # keys per IN (...) list: well under every database's parameter limit
+
+
+def database_url(url: str | None = None) -> str:
+    return url or os.environ.get("CADENCE_DB_URL") or DEFAULT_URL
+
+
+def connect(url: str | None = None) -> Engine:
+    """An engine with the schema created. SQLite gets WAL and a busy timeout so that a
+    reader (the dashboard) and an import can work at the same time."""
+    url = database_url(url)
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+    schema.metadata.create_all(engine)
+    return engine
+
+
+@dataclass
+class ImportRecord:
+    file_name: str
+    sha256: str
+    vendor: str
+    kind: str
+    source_system: str | None   # None for technicians, which have no source system
+
+
+@dataclass
+class WriteResult:
+    import_id: int
+    rows_stored: int
+    rows_rejected: int
+    keys_new: int
+    keys_updated: int
+    versions_superseded: int
+
+
+def _key_col(kind: str) -> str:
+    return fields.KEY[kind]
+
+
+def _row_key(frame: pd.DataFrame, kind: str) -> pd.Series:
+    if "source_system" in frame:
+        return frame["source_system"].astype(str) + "\x1f" + frame[_key_col(kind)].astype(str)
+    return frame[_key_col(kind)].astype(str)
+
+
+def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
+                 rejected: pd.DataFrame, rows_read: int) -> WriteResult:
+    """Store one file's rows in one transaction. ``rows`` holds the stored columns (without
+    import_id) plus ``_row`` (the file's row number); ``rejected`` holds row_number,
+    reason and raw."""
+    kind = record.kind
+    table = schema.DATA_TABLES[fields.TABLE[kind]]
+    key = _key_col(kind)
+    has_updated = "updated_at" in table.c
+    rows = rows.copy()
+    rows["_key"] = _row_key(rows, kind)
+
+    # Within the file, the latest update (else the later row) of each key wins.
+    order = ["_key", "updated_at", "_row"] if has_updated else ["_key", "_row"]
+    rows = rows.sort_values(order, na_position="first", kind="stable")
+    winners = rows.drop_duplicates("_key", keep="last")
+    superseded_in_file = len(rows) - len(winners)
+
+    with engine.begin() as conn:
+        import_id = conn.execute(insert(schema.imports).values(
+            file_name=record.file_name, sha256=record.sha256, vendor=record.vendor,
+            kind=kind, rows_read=rows_read, rows_stored=len(rows),
+            rows_rejected=len(rejected), imported_at=dt.datetime.now().replace(microsecond=0),
+        )).inserted_primary_key[0]
+
+        existing = _existing_keys(conn, table, kind, record.source_system, has_updated)
+        merged = winners.merge(existing, on="_key", how="left", suffixes=("", "_old"))
+        present = merged["import_id_old"].notna()
+        incoming_wins = ~present
+        if has_updated:
+            both = present & merged["updated_at"].notna() & merged["updated_at_old"].notna()
+            newer = merged["updated_at"] > merged["updated_at_old"]
+            same = merged["updated_at"] == merged["updated_at_old"]
+            incoming_wins |= present & (~both | newer | same)
+        else:
+            incoming_wins |= present
+        replace_keys = merged.loc[present & incoming_wins, "_key"]
+        losers = merged.loc[~incoming_wins]
+        new_rows = merged.loc[incoming_wins]
+
+        _move_to_history(conn, table, kind, replace_keys, has_updated)
+        if len(losers):
+            _insert_history(conn, table.name, losers[_stored(kind)], losers["_key"],
+                            import_id, losers["_row"], has_updated)
+        _insert_rows(conn, table, kind, new_rows[_stored(kind)], import_id)
+        if len(rejected):
+            conn.execute(insert(schema.rejected_rows), [
+                {"import_id": import_id, "row_number": int(r.row_number),
+                 "reason": r.reason, "raw": r.raw} for r in rejected.itertuples()])
+    return WriteResult(int(import_id), len(rows), len(rejected),
+                       int((~present).sum()), len(replace_keys),
+                       superseded_in_file + len(losers))
+
+
+def _stored(kind: str) -> list[str]:
+    return [c for c in fields.STORED[kind] if c != "import_id"]
+
+
+def _existing_keys(conn, table, kind, source_system, has_updated) -> pd.DataFrame:
+    key = table.c[_key_col(kind)]
+    cols = [key, table.c.import_id] + ([table.c.updated_at] if has_updated else [])
+    query = select(*cols)
+    if "source_system" in table.c:
+        query = query.where(table.c.source_system == source_system)
+    found = pd.DataFrame(conn.execute(query).fetchall(),
+                         columns=[c.name for c in cols])
+    prefix = f"{source_system}\x1f" if "source_system" in table.c else ""
+    found["_key"] = prefix + found[_key_col(kind)].astype(str)
+    out = found.drop(columns=[_key_col(kind)]).rename(
+        columns={"import_id": "import_id_old", "updated_at": "updated_at_old"})
+    if has_updated:
+        out["updated_at_old"] = pd.to_datetime(out["updated_at_old"])
+    return out
+
+
+def _key_filter(table, kind, keys: list[str]):
+    """WHERE clause for a chunk of `source\x1fid` keys (bound parameters only)."""
+    key = table.c[_key_col(kind)]
+    if "source_system" not in table.c:
+        return key.in_(keys)
+    by_source: dict[str, list[str]] = {}
+    for k in keys:
+        source, _, ident = k.partition("\x1f")
+        by_source.setdefault(source, []).append(ident)
+    from sqlalchemy import and_, or_
+    return or_(*[and_(table.c.source_system == s, key.in_(ids))
+                 for s, ids in by_source.items()])
+
+
+def _chunks(values: list, size: int = CHUNK):
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+def _move_to_history(conn, table, kind, keys: pd.Series, has_updated: bool) -> None:
+    keys = keys.tolist()
+    for chunk in _chunks(keys):
+        where = _key_filter(table, kind, chunk)
+        old = pd.DataFrame(conn.execute(select(table).where(where)).fetchall(),
+                           columns=[c.name for c in table.c])
+        if old.empty:
+            continue
+        _insert_history(conn, table.name, old.drop(columns=["import_id"]),
+                        _row_key(old, kind), old["import_id"], None, has_updated)
+        conn.execute(delete(table).where(where))
+
+
+def _insert_history(conn, table_name, rows: pd.DataFrame, keys: pd.Series, import_id,
+                    row_numbers, has_updated) -> None:
+    payload = rows.to_json(orient="records", lines=True, date_format="iso",
+                           date_unit="s").splitlines()
+    n = len(rows)
+    ids = import_id.tolist() if isinstance(import_id, pd.Series) else [import_id] * n
+    numbers = row_numbers.tolist() if row_numbers is not None else [None] * n
+    updated = (pd.to_datetime(rows["updated_at"]).astype(object)
+               .where(rows["updated_at"].notna(), None).tolist()
+               if has_updated else [None] * n)
+    conn.execute(insert(schema.row_history), [
+        {"table_name": table_name, "row_key": k, "import_id": int(i),
+         "row_number": None if r is None else int(r), "updated_at": u, "row_json": j}
+        for k, i, r, u, j in zip(keys.tolist(), ids, numbers, updated, payload)])
+
+
+def _insert_rows(conn, table, kind, frame: pd.DataFrame, import_id: int) -> None:
+    if frame.empty:
+        return
+    frame = frame.copy()
+    frame["import_id"] = import_id
+    records = _records(frame, table)
+    for chunk in _chunks(records, 50_000):
+        conn.execute(insert(table), chunk)
+
+
+def _records(frame: pd.DataFrame, table) -> list[dict]:
+    """Plain Python values for the driver: None for missing, date for Date columns."""
+    out = {}
+    for col in frame.columns:
+        s = frame[col]
+        kind = type(table.c[col].type).__name__
+        if kind == "Date":
+            s = pd.to_datetime(s).dt.date
+        elif kind == "DateTime":
+            s = pd.to_datetime(s).dt.to_pydatetime() if len(s) else s
+            s = pd.Series(s, index=frame.index, dtype=object)
+        elif kind == "Boolean":
+            s = s.astype("boolean").astype(object)
+        elif kind in ("Integer",):
+            s = s.astype("Int64").astype(object)
+        elif kind == "Float":
+            s = pd.to_numeric(s).astype(object)
+        else:
+            s = s.astype(object)
+        out[col] = s.where(pd.notna(frame[col]), None).tolist()
+    cols = list(out)
+    return [dict(zip(cols, values)) for values in zip(*out.values())]
+
+
+# ---------------------------------------------------------------------------- undo
+class UndoRefused(Exception):
+    pass
+
+
+def undo_import(engine: Engine, import_id: int) -> dict[str, int]:
+    """Remove an import's rows and bring back the versions it replaced. Returns the number
+    of rows removed and restored per table."""
+    with engine.begin() as conn:
+        row = conn.execute(select(schema.imports).where(
+            schema.imports.c.import_id == import_id)).mappings().first()
+        if row is None:
+            raise UndoRefused(f"There is no import #{import_id}; see the import history.")
+        if row["undone_at"] is not None:
+            raise UndoRefused(f"Import #{import_id} ({row['file_name']}) was already undone.")
+        kind = row["kind"]
+        table = schema.DATA_TABLES[fields.TABLE[kind]]
+        has_updated = "updated_at" in table.c
+        current = pd.DataFrame(conn.execute(select(*[
+            table.c[c] for c in (["source_system"] if "source_system" in table.c else [])
+            + [_key_col(kind)]]).where(table.c.import_id == import_id)).fetchall())
+        keys = _row_key(current, kind).tolist() if not current.empty else []
+        conn.execute(delete(table).where(table.c.import_id == import_id))
+        conn.execute(delete(schema.row_history).where(
+            schema.row_history.c.import_id == import_id))
+        restored = 0
+        for chunk in _chunks(keys):
+            h = schema.row_history
+            found = pd.DataFrame(conn.execute(select(h).where(
+                h.c.table_name == table.name, h.c.row_key.in_(chunk))).fetchall(),
+                columns=[c.name for c in h.c])
+            if found.empty:
+                continue
+            best = _latest_versions(found, has_updated)
+            rows = pd.DataFrame([json.loads(j) for j in best["row_json"]])
+            for col in rows.columns:
+                if type(table.c[col].type).__name__ in ("Date", "DateTime"):
+                    rows[col] = pd.to_datetime(rows[col])
+            rows["import_id"] = best["import_id"].to_numpy()
+            for chunk_records in _chunks(_records(rows, table), 50_000):
+                conn.execute(insert(table), chunk_records)
+            conn.execute(delete(h).where(h.c.id.in_(best["id"].tolist())))
+            restored += len(best)
+        conn.execute(delete(schema.rejected_rows).where(
+            schema.rejected_rows.c.import_id == import_id))
+        conn.execute(update(schema.imports).where(schema.imports.c.import_id == import_id)
+                     .values(undone_at=dt.datetime.now().replace(microsecond=0)))
+    return {"removed": len(keys), "restored": restored}
+
+
+def _latest_versions(found: pd.DataFrame, has_updated: bool) -> pd.DataFrame:
+    """Per key, the version the import rule would have kept: the later updated_at when
+    every version has one, else the later import (then the later row)."""
+    found = found.copy()
+    if has_updated:
+        found["updated_at"] = pd.to_datetime(found["updated_at"])
+        complete = found.groupby("row_key")["updated_at"].transform("count") == \
+            found.groupby("row_key")["updated_at"].transform("size")
+        found["_order"] = found["updated_at"].where(complete)
+    else:
+        found["_order"] = pd.NaT
+    found = found.sort_values(["row_key", "_order", "import_id", "row_number"],
+                              na_position="first", kind="stable")
+    return found.drop_duplicates("row_key", keep="last")
+
+
+# ---------------------------------------------------------------------------- reads
+def import_history(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(select(schema.imports).order_by(schema.imports.c.import_id.desc()),
+                           conn)
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for name, t in schema.DATA_TABLES.items()}
+
+
+def read_table(engine: Engine, name: str) -> pd.DataFrame:
+    table = schema.metadata.tables[name]
+    with engine.connect() as conn:
+        return pd.read_sql(select(table), conn)

@@ -1,0 +1,54 @@
+"""`python -m loaders` as scripts call it: summary lines, exit codes, plain errors."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+GOOD = ("number,opened_at,state,priority\n"
+        "INC1,2026-03-02 09:00,New,3 - Moderate\nINC2,bad,New,2 - High\n")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "loaders", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_import_good_and_bad_files(tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD)
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"not a workbook")
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    done = run("import", str(good), str(junk), "--db", db)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == \
+        "good.csv: servicenow tickets, 2 rows read, 1 stored, 1 rejected (import #1)"
+    assert "rejected row 3: column 'opened_at': 'bad' is not a date" in done.stdout
+    errors = done.stderr.strip().splitlines()
+    assert len(errors) == 1 and errors[0].startswith("error: junk.xlsx: ")
+    assert "Traceback" not in done.stderr
+
+    again = run("import", str(good), "--db", db)
+    assert again.returncode == 0 and "import #2" in again.stdout
+    history = run("history", "--db", db)
+    assert history.stdout.splitlines()[0].startswith("#2 ")
+    undo = run("undo", "1", "--db", db)
+    assert undo.returncode == 0 and "import #1 undone" in undo.stdout
+    assert run("undo", "1", "--db", db).returncode == 1
+
+
+def test_forced_vendor_and_kind_and_bad_config(tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD)
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    done = run("import", str(good), "--db", db, "--vendor", "servicenow", "--kind", "tickets")
+    assert done.returncode == 0
+    wrong = run("import", str(good), "--db", db, "--vendor", "nosuchpsa")
+    assert wrong.returncode == 1 and "no preset for vendor 'nosuchpsa'" in wrong.stderr
+    config = tmp_path / "bad.toml"
+    config.write_text('[sla.resolution_hours]\nP9 = 4\n')
+    bad = run("import", str(good), "--db", db, "--config", str(config))
+    assert bad.returncode == 1 and "unknown priority 'P9'" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -1,0 +1,50 @@
+"""The real public exports beside the project (skipped when the folder is absent)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from loaders import store
+from loaders.importer import import_file
+from tests.conftest import shared_dataset
+
+
+def test_servicenow_event_log_latest_update_wins(engine):
+    path = shared_dataset("servicenow_incident_event_log.csv")
+    result = import_file(engine, path)
+    assert (result.vendor, result.kind) == ("servicenow", "tickets")
+    assert (result.rows_read, result.rows_stored, result.rows_rejected) == (5998, 5998, 0)
+    stored = store.read_table(engine, "tickets").set_index("ticket_id")
+    assert len(stored) == 890
+
+    # Independent reading of the same file: day-first dates, last update per incident.
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    raw["updated"] = pd.to_datetime(raw["sys_updated_at"], format="%d-%m-%Y %H:%M")
+    raw["order"] = range(len(raw))
+    latest = raw.sort_values(["number", "updated", "order"]).groupby("number").tail(1) \
+        .set_index("number")
+    assert set(stored.index) == set(latest.index)
+    assert (stored["status"] == latest.loc[stored.index, "incident_state"]).all()
+    opened = pd.to_datetime(latest["opened_at"], format="%d-%m-%Y %H:%M")
+    assert (pd.to_datetime(stored["created_at"]) == opened.loc[stored.index]).all()
+    # 29-02-2016 can only be day-first: the 29th of February.
+    assert stored.loc["INC0000045", "created_at"] == pd.Timestamp("2016-02-29 01:16")
+    assert stored.loc["INC0000045", "status"] == "Closed"
+    assert stored.loc["INC0000045", "closed_at"] == pd.Timestamp("2016-03-05 12:00")
+    assert stored["priority"].isin(["P1", "P2", "P3", "P4"]).all()
+    assert stored["client"].isna().all()  # the log carries no company column
+    assert stored["team"].nunique() > 1 and stored["sla_met"].notna().all()
+
+
+def test_servicenow_us_dates_are_month_first(engine):
+    path = shared_dataset("servicenow_incident_us_dates.csv")
+    result = import_file(engine, path)
+    assert (result.rows_read, result.rows_stored, result.rows_rejected) == (97, 97, 0)
+    stored = store.read_table(engine, "tickets").set_index("ticket_id")
+    assert stored.loc["INC0057044", "created_at"] == pd.Timestamp("2025-03-17 06:04")
+    assert stored["summary"].isna().all()  # the literal text `null`
+    # Closed tickets carry no close time: their last update stands in for it.
+    done = stored[stored["status"].isin(["Closed", "Resolved"])]
+    assert (done["closed_at"] == done["updated_at"]).all() and len(done) > 0
+    assert stored.loc["INC0057044", "closed_at"] == pd.Timestamp("2025-03-22 07:00")
+    still_open = stored[stored["status"].isin(["In Progress", "On Hold"])]
+    assert still_open["closed_at"].isna().all()
