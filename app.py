@@ -39,7 +39,9 @@ def store_overview(url: str) -> pd.DataFrame:
             if column:
                 first, last = conn.execute(select(func.min(table.c[column]),
                                                   func.max(table.c[column]))).one()
-            rows.append({"table": name, "rows": count, "from": first, "to": last})
+            rows.append({"table": name, "rows": count,
+                         "from": str(first)[:10] if first else None,
+                         "to": str(last)[:10] if last else None})
     return pd.DataFrame(rows)
 
 

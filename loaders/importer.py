@@ -289,11 +289,13 @@ def _decide_date_orders(table: RawTable, mapping, types, settings) -> dict[str, 
 def _stable_ids(out: pd.DataFrame, kind: str) -> pd.Series:
     """An id for rows the export gives none: a hash of the row's canonical values, with
     a counter for identical rows so two equal entries stay two."""
-    cols = [c for c in fields.HASH_FIELDS.get(kind, ()) if c in out]
-    basis = out[cols].astype(str) if cols else out.astype(str)
-    digest = pd.util.hash_pandas_object(basis, index=False).map("{:016x}".format)
-    nth = digest.groupby(digest).cumcount()
-    return digest.where(nth == 0, digest + "-" + (nth + 1).astype(str))
+    cols = [c for c in fields.HASH_FIELDS.get(kind, ()) if c in out] or list(out.columns)
+    hashes = pd.util.hash_pandas_object(out[cols], index=False)
+    nth = hashes.groupby(hashes.to_numpy()).cumcount()
+    digest = hashes.astype(str).astype(object)
+    repeat = nth > 0
+    digest[repeat] = digest[repeat] + "-" + (nth[repeat] + 1).astype(str)
+    return digest
 
 
 def _derive_tickets(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):

@@ -198,8 +198,10 @@ PRESETS: tuple[Preset, ...] = (
     Preset(
         HALOPSA, "time_entries",
         signature=("ticket_id", "who", "timetaken"),
+        # No entry_id: a Halo action's `id` / `actionnumber` counts 1, 2, 3... within its
+        # ticket, so it repeats across tickets and would merge different actions. Rows are
+        # keyed by the stable hash of ticket, technician, date, hours and work type instead.
         columns={
-            "entry_id": ("id", "actionnumber"),
             "ticket_id": ("ticket_id", "faultid"),
             "client": ("client_name",),
             "technician": ("who", "agent_name"),
@@ -258,6 +260,8 @@ PRESETS: tuple[Preset, ...] = (
             "resolution_due_at": ("Due Date", "due_date"),
             "updated_at": ("Updated", "updated_at"),
         },
+        # "Invoiced" is set by Make Invoice, after "Resolved": the ticket is done.
+        values={"status_class": {"invoiced": "closed"}},
     ),
     # ---------------------------------------------------------------- ServiceNow
     Preset(

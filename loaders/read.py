@@ -210,15 +210,21 @@ def _table_below_header(grid: pd.DataFrame, header_at: int, name: str,
     cells.columns = range(len(headers))
     row_numbers = pd.Series(range(header_at + 2, header_at + 2 + len(cells)),
                             index=cells.index)
-    stripped = cells.apply(lambda col: col.str.strip())
     notes = []
-    keep = stripped.ne("").any(axis=1)  # blank lines are layout, not data rows
+    stripped = {i: cells[i].str.strip() for i in cells.columns}
+    keep = pd.Series(False, index=cells.index)  # blank lines are layout, not data rows
+    for col in stripped.values():
+        keep |= col.ne("")
     # A header repeated mid-file (report pages) and a totals line are not data either.
-    repeated = stripped.eq(pd.Series([h.strip() for h in raw_headers],
-                                     index=stripped.columns)).sum(axis=1) \
-        >= max(2, len(headers) // 2)
-    first_cell = _first_non_empty(stripped)
-    totals = first_cell.str.match(_TOTALS) & _is_tail(keep)
+    repeated = pd.Series(False, index=cells.index)
+    candidates = stripped[0].eq(raw_headers[0]) if raw_headers[0] else repeated
+    if candidates.any():
+        matches = sum(stripped[i][candidates].eq(h) for i, h in enumerate(raw_headers))
+        repeated[candidates] = matches >= max(2, len(headers) // 2)
+    tail = _is_tail(keep)
+    first_cell = _first_non_empty(pd.DataFrame({i: col[tail] for i, col in stripped.items()}))
+    totals = pd.Series(False, index=cells.index)
+    totals[tail] = first_cell.str.match(_TOTALS).astype(bool)
     for number in row_numbers[keep & totals]:
         notes.append(f"row {number} looks like a totals line and was skipped")
     if (keep & repeated).any():

@@ -5,10 +5,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from . import store
+from . import settings, store
 from .importer import FileResult, import_file
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE_SETTINGS = SAMPLE_DIR / "settings.toml"
 DATA_SUFFIXES = (".csv", ".xlsx")
 
 
@@ -21,4 +22,5 @@ def is_empty(engine: Engine) -> bool:
 
 
 def load_sample(engine: Engine, folder: Path = SAMPLE_DIR) -> list[FileResult]:
-    return [import_file(engine, path) for path in sample_files(folder)]
+    config = settings.load(SAMPLE_SETTINGS)
+    return [import_file(engine, path, settings=config) for path in sample_files(folder)]

@@ -40,6 +40,9 @@ def connect(url: str | None = None) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # 256 MB of page cache: bulk inserts into the key indexes stay in memory.
+            cursor.execute("PRAGMA cache_size=-262144")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
     schema.metadata.create_all(engine)
     return engine
@@ -202,9 +205,67 @@ def _insert_rows(conn, table, kind, frame: pd.DataFrame, import_id: int) -> None
         return
     frame = frame.copy()
     frame["import_id"] = import_id
-    records = _records(frame, table)
-    for chunk in _chunks(records, 50_000):
-        conn.execute(insert(table), chunk)
+    dialect = conn.engine.dialect.name
+    if dialect == "sqlite":
+        _sqlite_bulk_insert(conn, table, frame)
+    elif dialect == "postgresql":
+        _postgres_copy(conn, table, frame)
+    else:
+        for chunk in _chunks(_records(frame, table), 50_000):
+            conn.execute(insert(table), chunk)
+
+
+def _column_lists(frame: pd.DataFrame, table, sqlite: bool) -> list[list]:
+    """Column values ready for the driver, built a column at a time (a million rows of
+    per-row type conversion in SQLAlchemy costs more than the rest of the import)."""
+    out = []
+    for col in frame.columns:
+        s = frame[col]
+        kind = type(table.c[col].type).__name__
+        missing = s.isna().to_numpy()
+        if kind in ("Date", "DateTime"):
+            s = pd.to_datetime(s)
+            if sqlite:  # the exact text SQLAlchemy's SQLite DateTime/Date types write
+                text = s.dt.strftime("%Y-%m-%d") if kind == "Date" else \
+                    s.dt.strftime("%Y-%m-%d %H:%M:%S.%f")
+                values = text.astype(object)
+            else:
+                values = pd.Series(s.dt.date if kind == "Date" else
+                                   s.dt.to_pydatetime(), index=s.index, dtype=object)
+        elif kind == "Boolean":
+            values = s.astype("boolean").astype(object)
+            if sqlite:
+                values = values.map({True: 1, False: 0})
+        elif kind == "Integer":
+            values = s.astype("Int64").astype(object)
+        elif kind == "Float":
+            values = pd.to_numeric(s).astype(object)
+        else:
+            values = s.astype(object)
+        values = values.to_numpy(dtype=object, copy=True)
+        values[missing] = None
+        out.append(values.tolist())
+    return out
+
+
+def _sqlite_bulk_insert(conn, table, frame: pd.DataFrame) -> None:
+    columns = _column_lists(frame, table, sqlite=True)
+    names = ", ".join(f'"{c}"' for c in frame.columns)
+    marks = ", ".join("?" for _ in frame.columns)
+    cursor = conn.connection.driver_connection.cursor()
+    cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
+                       zip(*columns))
+    cursor.close()
+
+
+def _postgres_copy(conn, table, frame: pd.DataFrame) -> None:
+    columns = _column_lists(frame, table, sqlite=False)
+    names = ", ".join(f'"{c}"' for c in frame.columns)
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in zip(*columns):
+            copy.write_row(row)
+    cursor.close()
 
 
 def _records(frame: pd.DataFrame, table) -> list[dict]:

@@ -164,3 +164,14 @@ def test_csat_rating(scale, score, rating):
 ])
 def test_billing_cycles(cycle, months):
     assert normalise.cycle_months(pd.Series([cycle]))[0] == months
+
+
+def test_dates_around_empty_cells_keep_their_rows():
+    # Regression: values after a null cell were once read against the wrong rows.
+    text = pd.Series(["02-03-2016 11:58", "?", "29-02-2016 01:23", "", "1:30"])
+    value, problem = parse.parse_datetimes(text, D)
+    assert value.tolist()[:3] == [pd.Timestamp("2016-03-02 11:58"), pd.NaT,
+                                  pd.Timestamp("2016-02-29 01:23")]
+    assert problem.tolist()[:4] == ["", "", "", ""] and "is not a date" in problem[4]
+    hours, _ = parse.parse_hours(pd.Series(["1", "", "1:30", "?", "0:15"]))
+    assert hours.tolist()[2] == 1.5 and hours.tolist()[4] == 0.25
