@@ -195,9 +195,9 @@ def build_rows(table: RawTable, preset: Preset, mapping: dict[str, list[str]],
     derive = {"tickets": _derive_tickets, "time_entries": _derive_time,
               "agreements": _derive_agreements, "csat": _derive_csat}.get(kind)
     if derive:
-        row_problems = derive(out, preset, settings, notes)
-        for text in row_problems:
+        for fld, text in derive(out, preset, settings, notes):
             has = text.ne("")
+            text = f"column '{mapping.get(fld, [fld])[0]}': " + text
             problems[has] = problems[has].where(problems[has].eq(""),
                                                 problems[has] + "; ") + text[has]
 
@@ -312,8 +312,8 @@ def _derive_tickets(out: pd.DataFrame, preset: Preset, settings: dict, notes: li
                      "their last update time was used")
     reopen = out["reopen_count"]
     bad_reopen = reopen.notna() & (reopen < 0)
-    return [pd.Series(np.where(bad_reopen, "reopen count is negative", ""),
-                      index=out.index, dtype=object)]
+    return [("reopen_count", pd.Series(np.where(bad_reopen, "reopen count is negative", ""),
+                                       index=out.index, dtype=object))]
 
 
 def _derive_time(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
@@ -326,11 +326,12 @@ def _derive_time(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[
     out["billable"] = billable.fillna(False)
     out["work_date"] = out["work_date"].dt.normalize()
     hours = out["hours"]
-    reasons = np.select(
-        [hours < 0, hours > 24, out["hours_billed"] < 0],
-        ["hours worked is negative", "more than 24 hours in one time entry; split it",
-         "hours billed is negative"], default="")
-    return [pd.Series(reasons, index=out.index, dtype=object)]
+    worked = np.select([hours < 0, hours > 24],
+                       ["hours worked is negative",
+                        "more than 24 hours in one time entry; split it"], default="")
+    billed = np.where(out["hours_billed"] < 0, "hours billed is negative", "")
+    return [("hours", pd.Series(worked, index=out.index, dtype=object)),
+            ("hours_billed", pd.Series(billed, index=out.index, dtype=object))]
 
 
 def _derive_agreements(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
@@ -347,9 +348,9 @@ def _derive_agreements(out: pd.DataFrame, preset: Preset, settings: dict, notes:
         (out["end_date"] < out["start_date"])
     for col in ("start_date", "end_date"):
         out[col] = out[col].dt.normalize()
-    return [reason.where(unknown, ""),
-            pd.Series(np.where(ends_early, "end date is before start date", ""),
-                      index=out.index, dtype=object)]
+    return [("_billing_cycle", reason.where(unknown, "")),
+            ("end_date", pd.Series(np.where(ends_early, "end date is before start date", ""),
+                                   index=out.index, dtype=object))]
 
 
 def _derive_csat(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
@@ -358,7 +359,7 @@ def _derive_csat(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[
     out["rating"] = normalise.csat_rating(out["score_raw"], scale)
     bad = out["score_raw"].notna() & out["rating"].isna()
     reason = "score '" + out["score_raw"].fillna("").astype(str) + f"' is not on the {scale} scale"
-    return [reason.where(bad, "")]
+    return [("score_raw", reason.where(bad, ""))]
 
 
 # ---------------------------------------------------------------------------- store

@@ -115,15 +115,19 @@ def _csv_grid(data: bytes, name: str) -> pd.DataFrame:
         grid = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=str,
                            keep_default_na=False, skip_blank_lines=False, engine="c",
                            quotechar='"', on_bad_lines="error")
-    except (pd.errors.ParserError, ValueError):
-        # Ragged rows (a title line, a totals line with extra cells): the csv module
-        # keeps every line so each can be judged on its own.
-        rows = list(csv.reader(io.StringIO(text), delimiter=delim))
-        width = max((len(r) for r in rows), default=0)
-        grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
     except pd.errors.EmptyDataError:
         raise ImportRefused(f"{name}: the file is empty; export it again from your PSA.") \
             from None
+    except (pd.errors.ParserError, ValueError):
+        # Ragged rows (a title line, a totals line with extra cells): the csv module
+        # keeps every line so each can be judged on its own.
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+        except csv.Error as exc:
+            raise ImportRefused(f"{name}: the file cannot be read as CSV ({exc}); export "
+                                "it again as CSV or Excel.") from None
+        width = max((len(r) for r in rows), default=0)
+        grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
     return grid.fillna("").astype(str)
 
 
