@@ -336,7 +336,7 @@ def _derive_time(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[
 
 def _derive_agreements(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
     out["type"] = normalise.agreement_type(out["type"])
-    months = normalise.cycle_months(out["_billing_cycle"])
+    months = normalise.cycle_months(out["_billing_cycle"]).astype(float)
     if out["monthly_revenue"].isna().all():
         out["monthly_revenue"] = out["_bill_amount"] / months
     if out["monthly_cost"].isna().all():

@@ -7,6 +7,19 @@ import pandas as pd
 
 from .presets import norm
 
+
+def by_unique(func):
+    """Run a column rule once per distinct value: exports repeat a handful of priority,
+    status and type words across a million rows."""
+    def wrapper(column: pd.Series, *args, **kwargs) -> pd.Series:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        result = func(pd.Series(uniques, dtype=object), *args, **kwargs)
+        return pd.Series(result.to_numpy(dtype=object)[codes], index=column.index,
+                         dtype=object)
+    wrapper.__doc__ = func.__doc__
+    wrapper.__name__ = func.__name__
+    return wrapper
+
 # A known word wins over a digit, so Syncro's "0 Urgent" is P1 (spec, Priority
 # normalisation). Order matters: the first rule that matches decides.
 PRIORITY_WORDS = (
@@ -18,6 +31,7 @@ PRIORITY_WORDS = (
 )
 
 
+@by_unique
 def priority(raw: pd.Series, overrides: dict[str, str] | None = None) -> pd.Series:
     """`P1`..`P5`, or missing when neither a word, a digit nor a setting says which."""
     text = raw.fillna("").astype(str).str.strip()
@@ -43,6 +57,7 @@ _STATUS_RULES = (
 )
 
 
+@by_unique
 def status_class(status: pd.Series, vendor_map: dict[str, object] | None = None) -> pd.Series:
     lower = status.fillna("").astype(str).str.strip().str.lower()
     out = lower.map({str(k).lower(): v for k, v in (vendor_map or {}).items()}).astype(object)
@@ -60,6 +75,7 @@ _AGREEMENT_RULES = (
 )
 
 
+@by_unique
 def agreement_type(raw: pd.Series) -> pd.Series:
     lower = raw.fillna("").astype(str).str.lower()
     out = pd.Series(None, index=raw.index, dtype=object)
@@ -77,6 +93,7 @@ CYCLE_MONTHS = {
 }
 
 
+@by_unique
 def cycle_months(raw: pd.Series) -> pd.Series:
     """Months in a billing cycle; an empty cycle is taken as monthly, an unknown one NaN."""
     key = raw.fillna("").astype(str).map(norm)

@@ -65,7 +65,7 @@ def _problems(bad: pd.Series, text: pd.Series, what: str) -> pd.Series:
 # ---------------------------------------------------------------------------- dates
 def _numeric_date_parts(text: pd.Series) -> pd.DataFrame:
     """Day/month parts of the values written like 03/04/2026 (ISO columns skip the work)."""
-    candidates = text[text.str.match(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d")]
+    candidates = text[text.str.match(r"\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d")]
     return extract(candidates, _NUMERIC_DATE)
 
 
