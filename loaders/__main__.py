@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import store
 from .errors import ImportRefused
-from .importer import import_file
+from .importer import import_files
 from .settings import SettingsError, load
 
 
@@ -67,18 +67,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     failed = 0
-    for path in args.files:
+    results = import_files(engine, args.files, args.vendor, args.kind, settings)
+    while True:
         try:
-            result = import_file(engine, path, args.vendor, args.kind, settings)
-        except ImportRefused as exc:
-            failed += 1
-            print(f"error: {exc}", file=sys.stderr)
-            continue
+            path, result = next(results)
+        except StopIteration:
+            break
         except SQLAlchemyError as exc:
             failed += 1
-            print(f"error: {path}: the store refused the rows ({type(exc).__name__}: "
-                  f"{str(exc.orig if hasattr(exc, 'orig') else exc)[:200]}); nothing from "
-                  "this file was stored.", file=sys.stderr)
+            print(f"error: the store refused a file's rows ({type(exc).__name__}: "
+                  f"{str(getattr(exc, 'orig', exc))[:200]}); nothing from that file was "
+                  "stored and later files were not imported.", file=sys.stderr)
+            break
+        if isinstance(result, ImportRefused):
+            failed += 1
+            print(f"error: {result}", file=sys.stderr)
             continue
         print(result.summary())
         for note in result.notes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -379,3 +380,28 @@ def store_plan(engine, plan: Plan) -> FileResult:
     return FileResult(plan.file_name, plan.vendor, plan.kind, plan.rows_read,
                       result.rows_stored, result.rows_rejected, result.import_id,
                       plan.notes, plan.rejected)
+
+
+def import_files(engine, paths: list, vendor: str | None = None, kind: str | None = None,
+                 settings: dict | None = None):
+    """Import several files, yielding ``(path, FileResult or ImportRefused)`` in order.
+    The next file is read and parsed on a second thread while this one is written, so a
+    two-core machine does both at once (parsing is mostly Arrow and NumPy work and SQLite
+    releases the GIL while it writes); only one plan waits ahead, bounding memory."""
+    settings = settings or load_settings()
+
+    def plan(path):
+        try:
+            return plan_file(path, vendor, kind, settings)
+        except ImportRefused as refused:
+            return refused
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        upcoming = pool.submit(plan, paths[0]) if paths else None
+        for i, path in enumerate(paths):
+            current = upcoming.result()
+            upcoming = pool.submit(plan, paths[i + 1]) if i + 1 < len(paths) else None
+            if isinstance(current, ImportRefused):
+                yield path, current
+            else:
+                yield path, store_plan(engine, current)

@@ -12,6 +12,7 @@ import json
 import os
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
 
@@ -90,9 +91,12 @@ def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
     rows["_key"] = _row_key(rows, kind)
 
     # Within the file, the latest update (else the later row) of each key wins.
-    order = ["_key", "updated_at", "_row"] if has_updated else ["_key", "_row"]
-    rows = rows.sort_values(order, na_position="first", kind="stable")
-    winners = rows.drop_duplicates("_key", keep="last")
+    if rows["_key"].duplicated().any():
+        order = ["_key", "updated_at", "_row"] if has_updated else ["_key", "_row"]
+        rows = rows.sort_values(order, na_position="first", kind="stable")
+        winners = rows.drop_duplicates("_key", keep="last")
+    else:
+        winners = rows
     superseded_in_file = len(rows) - len(winners)
 
     with engine.begin() as conn:
@@ -103,7 +107,10 @@ def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
         )).inserted_primary_key[0]
 
         existing = _existing_keys(conn, table, kind, record.source_system, has_updated)
-        merged = winners.merge(existing, on="_key", how="left", suffixes=("", "_old"))
+        if existing.empty:  # first import of this source: nothing to compare with
+            merged = winners.assign(import_id_old=np.nan, updated_at_old=pd.NaT)
+        else:
+            merged = winners.merge(existing, on="_key", how="left", suffixes=("", "_old"))
         present = merged["import_id_old"].notna()
         incoming_wins = ~present
         if has_updated:

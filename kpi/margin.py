@@ -1,0 +1,149 @@
+"""Service margin per calendar month (SPEC KPI 4), in total and per client.
+
+For a month ``[m, next)`` of a report with cut-off ``B`` the counted window is
+``[m, min(next, B))`` ("nothing after the cut-off counts": the month holding the cut-off
+is month-to-date, and a month starting at or after it counts nothing).
+
+- recurring revenue: ``monthly_revenue`` of every agreement active on any day of the
+  window, in full (no proration). Active on day ``d``: ``start_date <= d`` (or no start)
+  and ``end_date >= d`` (or no end; the end date is the agreement's last day).
+- hard cost: ``monthly_cost`` of those agreements (missing → 0).
+- labour revenue: ``hours_billed × bill_rate`` over billable entries with ``work_date``
+  in the window; ``hours_billed`` missing → ``hours``; rate missing →
+  ``labor.default_bill_rate``. An entry whose ``billable`` flag is missing counts as
+  billable when it has billed hours above zero (the loaders' rule).
+- labour cost: ``hours × hourly cost`` over all entries in the window (billable or not).
+  Hourly cost: ``[labor.hourly_cost]`` in the settings for that technician, else the
+  ``technicians`` table's ``hourly_cost``, else ``labor.default_hourly_cost`` (the settings
+  are what the dashboard edits, so they win).
+- revenue = recurring + labour revenue; margin = revenue − labour cost − hard cost;
+  ``margin_percent`` = 100 × margin ÷ revenue (None when revenue is 0);
+  ``effective_hourly_rate`` = revenue ÷ hours worked (None when no hours).
+- A row with no client counts under ``"(no client)"`` in the per-client view.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .columns import datetimes, numbers, texts
+from .periods import month_bounds, month_label
+
+NO_CLIENT = "(no client)"
+SUMS = ["recurring_revenue", "labor_revenue", "hard_cost", "labor_cost", "hours"]
+COLUMNS = ["month", "revenue", "recurring_revenue", "labor_revenue", "labor_cost",
+           "hard_cost", "margin", "margin_percent", "hours", "effective_hourly_rate"]
+
+
+def _windows(months: Sequence, cutoff) -> pd.DataFrame:
+    rows = []
+    cut = pd.Timestamp(cutoff) if cutoff is not None else None
+    for m in months:
+        start, end = month_bounds(m)
+        if cut is not None:
+            end = min(end, cut)
+        rows.append({"month": month_label(start), "w_start": start, "w_end": end})
+    return pd.DataFrame(rows, columns=["month", "w_start", "w_end"])
+
+
+def agreement_months(agreements: pd.DataFrame, months: Sequence, cutoff=None) -> pd.DataFrame:
+    """One row per (month, agreement active in that month's window): month, client,
+    agreement (``source_system``/``agreement_id``), recurring_revenue, hard_cost."""
+    win = _windows(months, cutoff)
+    a = pd.DataFrame({
+        "client": texts(agreements, "client").fillna(NO_CLIENT).astype(str),
+        "agreement_id": texts(agreements, "agreement_id"),
+        "source_system": texts(agreements, "source_system"),
+        "name": texts(agreements, "name"),
+        "recurring_revenue": numbers(agreements, "monthly_revenue").fillna(0.0),
+        "hard_cost": numbers(agreements, "monthly_cost").fillna(0.0),
+        "a_start": datetimes(agreements, "start_date"),
+        "a_end": datetimes(agreements, "end_date"),
+    })
+    both = win.merge(a, how="cross")
+    active = ((both["w_start"] < both["w_end"])
+              & (both["a_start"].isna() | (both["a_start"] < both["w_end"]))
+              & (both["a_end"].isna() | (both["a_end"] >= both["w_start"])))
+    return both.loc[active].drop(columns=["w_start", "w_end", "a_start", "a_end"]) \
+        .reset_index(drop=True)
+
+
+def hourly_costs(time_entries: pd.DataFrame, technicians: pd.DataFrame | None,
+                 settings: dict) -> pd.Series:
+    tech = texts(time_entries, "technician")
+    labor = settings["labor"]
+    table = {}
+    if technicians is not None and len(technicians):
+        names = texts(technicians, "name")
+        costs = numbers(technicians, "hourly_cost")
+        table = {n: c for n, c in zip(names, costs) if n is not None and not np.isnan(c)}
+    table.update({str(k): float(v) for k, v in labor.get("hourly_cost", {}).items()})
+    cost = tech.map(lambda n: table.get(n, np.nan) if n is not None else np.nan)
+    return cost.astype("float64").fillna(float(labor["default_hourly_cost"]))
+
+
+def entry_months(time_entries: pd.DataFrame, technicians: pd.DataFrame | None,
+                 months: Sequence, settings: dict, cutoff=None) -> pd.DataFrame:
+    """Time entries inside a month window, with month, client, hours, labor_revenue,
+    labor_cost."""
+    win = _windows(months, cutoff)
+    hours = numbers(time_entries, "hours").fillna(0.0)
+    billed = numbers(time_entries, "hours_billed").fillna(hours)
+    rate = numbers(time_entries, "bill_rate").fillna(float(settings["labor"]["default_bill_rate"]))
+    flag = time_entries["billable"] if "billable" in time_entries else \
+        pd.Series([None] * len(time_entries), index=time_entries.index, dtype="object")
+    billable = flag.astype("object").where(flag.notna(), billed > 0).astype(bool)
+    e = pd.DataFrame({
+        "client": texts(time_entries, "client").fillna(NO_CLIENT).astype(str),
+        "work_date": datetimes(time_entries, "work_date").dt.normalize(),
+        "hours": hours,
+        "labor_revenue": np.where(billable, billed * rate, 0.0),
+        "labor_cost": hours * hourly_costs(time_entries, technicians, settings),
+    })
+    starts = win["w_start"].to_numpy()
+    idx = np.searchsorted(starts, e["work_date"].to_numpy(), "right") - 1
+    ok = e["work_date"].notna().to_numpy() & (idx >= 0)
+    idx = np.where(ok, idx, 0)
+    ok &= e["work_date"].to_numpy() < win["w_end"].to_numpy()[idx] if len(win) else ok & False
+    e = e.loc[ok].copy()
+    e["month"] = win["month"].to_numpy()[idx[ok]]
+    return e.drop(columns=["work_date"]).reset_index(drop=True)
+
+
+def _finish(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["revenue"] = frame["recurring_revenue"] + frame["labor_revenue"]
+    frame["margin"] = frame["revenue"] - frame["labor_cost"] - frame["hard_cost"]
+    frame["margin_percent"] = pd.Series(
+        [100.0 * m / r if r else None for m, r in zip(frame["margin"], frame["revenue"])],
+        index=frame.index, dtype="object")
+    frame["effective_hourly_rate"] = pd.Series(
+        [r / h if h else None for r, h in zip(frame["revenue"], frame["hours"])],
+        index=frame.index, dtype="object")
+    return frame[keys + COLUMNS[1:]].reset_index(drop=True)
+
+
+def service_margin(agreements: pd.DataFrame, time_entries: pd.DataFrame,
+                   technicians: pd.DataFrame | None, months: Sequence, settings: dict,
+                   cutoff=None, by_client: bool = False) -> pd.DataFrame:
+    """Per month (``months``: month starts, oldest first), or per month and client when
+    ``by_client``; every month is listed, with zeros when nothing counts."""
+    ag = agreement_months(agreements, months, cutoff)
+    en = entry_months(time_entries, technicians, months, settings, cutoff)
+    keys = ["month", "client"] if by_client else ["month"]
+    parts = [ag.groupby(keys)[["recurring_revenue", "hard_cost"]].sum(),
+             en.groupby(keys)[["labor_revenue", "labor_cost", "hours"]].sum()]
+    total = pd.concat(parts, axis=1).fillna(0.0)
+    for col in SUMS:
+        if col not in total:
+            total[col] = 0.0
+    total = total.reset_index()
+    if not by_client:
+        labels = pd.DataFrame({"month": [month_label(month_bounds(m)[0]) for m in months]})
+        total = labels.merge(total, on="month", how="left").fillna(
+            {c: 0.0 for c in SUMS})
+    total[SUMS] = total[SUMS].astype("float64")
+    total = total.sort_values(keys, ignore_index=True)
+    return _finish(total, keys)

@@ -1,0 +1,58 @@
+"""Client effort-to-revenue tier (SPEC KPI 5).
+
+Window: the last ``tiers.window_months`` full calendar months ending at or before the
+cut-off. Per client: revenue as in ``margin`` (recurring + labour revenue summed over the
+window's months) and hours worked. Effort index = (client hours ÷ client revenue) ÷
+(all hours ÷ all revenue); 1.0 is the portfolio average.
+
+Tiers: revenue ≥ median and index ≤ 1 → Core; revenue ≥ median and index > 1 →
+Demanding; revenue < median and index ≤ 1 → Steady; below median and index > 1 → Reprice.
+Clients with hours but no revenue: Reprice (index None). With revenue but no hours: index
+0, so Core or Steady. The median is over the clients with revenue or hours in the window.
+When the whole portfolio has no hours the index is None and every client with revenue is
+Core or Steady by revenue alone.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .margin import service_margin
+from .periods import full_months_before
+
+COLUMNS = ["client", "revenue", "hours", "effort_index", "effective_hourly_rate", "tier"]
+
+
+def client_tiers(agreements: pd.DataFrame, time_entries: pd.DataFrame,
+                 technicians: pd.DataFrame | None, cutoff, settings: dict) -> pd.DataFrame:
+    months = full_months_before(cutoff, int(settings["tiers"]["window_months"]))
+    per = service_margin(agreements, time_entries, technicians, months, settings,
+                         cutoff=cutoff, by_client=True)
+    clients = per.groupby("client")[["revenue", "hours"]].sum().reset_index()
+    clients = clients.loc[(clients["revenue"] > 0) | (clients["hours"] > 0)]
+    if clients.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    all_rev, all_hours = clients["revenue"].sum(), clients["hours"].sum()
+    median = clients["revenue"].median()
+    rows = []
+    for c in clients.itertuples(index=False):   # one row per client, not per ticket
+        if c.revenue <= 0:
+            index = None
+        elif all_hours <= 0:
+            index = None
+        else:
+            index = (c.hours / c.revenue) / (all_hours / all_rev)
+        if c.revenue <= 0:
+            tier = "Reprice"
+        else:
+            demanding = index is not None and index > 1
+            high = c.revenue >= median
+            tier = ("Demanding" if demanding else "Core") if high else \
+                ("Reprice" if demanding else "Steady")
+        rows.append({"client": c.client, "revenue": float(c.revenue), "hours": float(c.hours),
+                     "effort_index": index,
+                     "effective_hourly_rate": float(c.revenue / c.hours) if c.hours else None,
+                     "tier": tier})
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    for col in ("effort_index", "effective_hourly_rate"):
+        out[col] = pd.Series([r[col] for r in rows], dtype="object")
+    return out.sort_values(["revenue", "client"], ascending=[False, True], ignore_index=True)
