@@ -24,7 +24,8 @@ KEY = {
     "technicians": "name",
 }
 
-# field -> type. Types: text, datetime, date, hours, money, bool, int, score.
+# field -> type. Types: text, datetime, date (a calendar day: a UTC offset is dropped, not
+# converted, so 2025-07-01T00:00:00Z stays the 1st of July), hours, money, bool, int.
 FIELDS: dict[str, dict[str, str]] = {
     "tickets": {
         "ticket_id": "text", "summary": "text", "client": "text", "board": "text",
@@ -35,7 +36,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "reopen_count": "int", "hours_actual": "hours", "updated_at": "datetime",
     },
     "time_entries": {
-        "entry_id": "text", "ticket_id": "text", "client": "text", "technician": "text",
+        "entry_id": "text", "_entry_number": "text", "ticket_id": "text", "client": "text",
+        "technician": "text",
         "work_date": "datetime", "_work_end": "datetime", "hours": "hours",
         "hours_billed": "hours", "billable": "bool", "_non_billable": "bool",
         "bill_rate": "money", "work_type": "text", "entered_at": "datetime",
@@ -44,7 +46,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "agreement_id": "text", "client": "text", "name": "text", "type": "text",
         "_bill_amount": "money", "_cost_per_cycle": "money", "_billing_cycle": "text",
         "monthly_revenue": "money", "monthly_cost": "money",
-        "start_date": "datetime", "end_date": "datetime",
+        "start_date": "date", "end_date": "date",
     },
     "csat": {
         "response_id": "text", "ticket_id": "text", "client": "text", "technician": "text",

@@ -208,7 +208,16 @@ def build_rows(table: RawTable, preset: Preset, mapping: dict[str, list[str]],
         problems[missing] = f"column '{header}' is empty; this row needs a {fld.replace('_', ' ')}"
 
     key = fields.KEY[kind]
-    if key not in mapping or out[key].isna().all():
+    key_from = preset.options.get("key_from")
+    if key not in mapping and key_from and all(f in mapping for f in key_from):
+        parts = out[list(key_from)]
+        composite = parts.astype(str).agg("/".join, axis=1) if len(parts) < 2 else \
+            parts[key_from[0]].astype(str).str.cat(
+                [parts[f].astype(str) for f in key_from[1:]], sep="/")
+        out[key] = composite.where(parts.notna().all(axis=1))
+        if out[key].isna().any():
+            out[key] = out[key].fillna(_stable_ids(out, kind))
+    elif key not in mapping or out[key].isna().all():
         out[key] = _stable_ids(out, kind)
     elif out[key].isna().any():
         missing = out[key].isna() & problems.eq("")
@@ -231,7 +240,7 @@ def build_rows(table: RawTable, preset: Preset, mapping: dict[str, list[str]],
 
 
 def _empty_column(ftype: str, index) -> pd.Series:
-    if ftype == "datetime":
+    if ftype in ("datetime", "date"):
         return pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
     if ftype in ("hours", "money", "int"):
         return pd.Series(np.nan, index=index, dtype="float64")
@@ -243,8 +252,9 @@ def _empty_column(ftype: str, index) -> pd.Series:
 def _parse(text: pd.Series, ftype: str, header: str, preset: Preset, fld: str,
            order: str | None, settings: dict) -> tuple[pd.Series, pd.Series]:
     words = preset.values.get(fld)
-    if ftype == "datetime":
-        return parse.parse_datetimes(text, order, settings["timezone"])
+    if ftype in ("datetime", "date"):
+        return parse.parse_datetimes(text, order,
+                                     settings["timezone"] if ftype == "datetime" else None)
     if ftype == "hours":
         return parse.parse_hours(text, header)
     if ftype == "money":
@@ -259,7 +269,8 @@ def _parse(text: pd.Series, ftype: str, header: str, preset: Preset, fld: str,
 def _decide_date_orders(table: RawTable, mapping, types, settings) -> dict[str, str | None]:
     """Day-first or month-first per date column: from the column's own values, else from
     the file's other date columns, else from the settings; refuse when nothing decides."""
-    date_headers = [h for f, hs in mapping.items() if types[f] == "datetime" for h in hs]
+    date_headers = [h for f, hs in mapping.items() if types[f] in ("datetime", "date")
+                    for h in hs]
     by_header = {h: table.cells[i] for i, h in enumerate(table.headers)}
     evidence = {h: parse.date_order_evidence(by_header[h]) for h in date_headers}
     for h, ev in evidence.items():

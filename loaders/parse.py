@@ -91,9 +91,10 @@ def ambiguous_dates(text: pd.Series) -> pd.Series:
     return text[parts.index][(first <= 12) & (second <= 12) & (first >= 1) & (second >= 1)]
 
 
-def parse_datetimes(text: pd.Series, order: str | None = None, timezone: str = "UTC"
+def parse_datetimes(text: pd.Series, order: str | None = None, timezone: str | None = "UTC"
                     ) -> tuple[pd.Series, pd.Series]:
-    """Naive local datetimes; values with a UTC offset are converted to ``timezone``.
+    """Naive local datetimes; values with a UTC offset are converted to ``timezone`` (with
+    ``timezone=None`` the offset is dropped and the written wall time kept).
     ``order`` is how to read `03/04/2026` (required when such values occur)."""
     text = text.str.strip()
     null = text.str.lower().isin(NULL_WORDS)
@@ -106,7 +107,11 @@ def parse_datetimes(text: pd.Series, order: str | None = None, timezone: str = "
         naive = iso & ~with_offset
         if naive.any():
             result[naive] = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
-        if with_offset.any():
+        if with_offset.any() and timezone is None:  # a calendar day: keep the wall time
+            result[with_offset] = pd.to_datetime(
+                text[with_offset].str.replace(r"\s*(?:Z|[+-]\d{2}:?\d{2})$", "", regex=True),
+                format="ISO8601", errors="coerce")
+        elif with_offset.any():
             aware = pd.to_datetime(text[with_offset], format="ISO8601", errors="coerce",
                                    utc=True)
             result[with_offset] = aware.dt.tz_convert(timezone).dt.tz_localize(None)

@@ -198,10 +198,10 @@ PRESETS: tuple[Preset, ...] = (
     Preset(
         HALOPSA, "time_entries",
         signature=("ticket_id", "who", "timetaken"),
-        # No entry_id: a Halo action's `id` / `actionnumber` counts 1, 2, 3... within its
-        # ticket, so it repeats across tickets and would merge different actions. Rows are
-        # keyed by the stable hash of ticket, technician, date, hours and work type instead.
+        # A Halo action's `id` / `actionnumber` counts 1, 2, 3... within its ticket, so the
+        # entry is keyed by ticket and action number together (options.key_from).
         columns={
+            "_entry_number": ("actionnumber", "id"),
             "ticket_id": ("ticket_id", "faultid"),
             "client": ("client_name",),
             "technician": ("who", "agent_name"),
@@ -213,6 +213,7 @@ PRESETS: tuple[Preset, ...] = (
             "work_type": ("outcome", "chargerate_name"),
             "entered_at": ("actiondatecreated",),
         },
+        options={"key_from": ("ticket_id", "_entry_number")},
     ),
     Preset(
         HALOPSA, "agreements",

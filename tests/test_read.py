@@ -222,3 +222,29 @@ def test_user_mapping_for_an_unknown_export(tmp_path, sqlite_url):
     row = store.read_table(engine, "tickets").iloc[0]
     assert (row.source_system, row.client, row.priority, row.status_class) == \
         ("freshdesk", "Jo Bloggs", "P1", "waiting")
+
+
+def test_agreement_dates_are_calendar_days_not_converted(tmp_path):
+    settings = load()
+    settings["timezone"] = "America/New_York"
+    text = ("id,name,type,company,startDate,endDate,billAmount,invoicingCycle,cost\n"
+            "7,Managed,Managed Services,Acme,2025-07-01T00:00:00Z,2026-06-30T00:00:00Z,"
+            "3000,Quarterly,300\n")
+    row = plan_of(tmp_path, text, name="agr.csv", settings=settings).rows.iloc[0]
+    assert (row["start_date"], row["end_date"]) == (pd.Timestamp("2025-07-01"),
+                                                    pd.Timestamp("2026-06-30"))
+    assert (row["monthly_revenue"], row["monthly_cost"]) == (1000.0, 100.0)
+
+
+def test_halo_actions_are_keyed_by_ticket_and_action_number(tmp_path, sqlite_url):
+    # Halo numbers actions 1, 2, 3 within each ticket: the same id on two tickets is two
+    # different entries.
+    text = ("id,ticket_id,who,datetime,timetaken,actionchargehours,actisbillable\n"
+            "1,100,Ann,2026-03-02 09:00,1,1,True\n1,200,Ann,2026-03-02 10:00,2,0,False\n"
+            "2,100,Bob,2026-03-03 09:00,0.5,0.5,True\n")
+    engine = store.connect(sqlite_url)
+    import_file(engine, write(tmp_path, "actions.csv", text))
+    import_file(engine, write(tmp_path, "actions.csv", text))
+    entries = store.read_table(engine, "time_entries").sort_values("entry_id")
+    assert entries["entry_id"].tolist() == ["100/1", "100/2", "200/1"]
+    assert entries["hours"].sum() == 3.5
