@@ -1,0 +1,71 @@
+"""`python -m kpi report [--db URL] [--as-of YYYY-MM-DD] [--weeks N] [--config PATH]
+[--format text|json]` — the weekly report from the store (see SPEC, Command line)."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from loaders import store
+from loaders.settings import SettingsError, load
+
+from . import data, report
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-18") from None
+
+
+def _weeks(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 260:
+        raise argparse.ArgumentTypeError("--weeks must be a whole number from 1 to 260")
+    return int(text)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m kpi", description="Cadence KPIs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    rep = sub.add_parser("report", help="the weekly review as text or JSON")
+    rep.add_argument("--db", help="database URL (default: $CADENCE_DB_URL, else "
+                     "sqlite:///cadence.db)")
+    rep.add_argument("--as-of", type=_date, help="report date (default: the latest date "
+                     "with ticket activity in the store)")
+    rep.add_argument("--weeks", type=_weeks, default=12, help="weeks of trend (default 12)")
+    rep.add_argument("--config", help="settings TOML file")
+    rep.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load(args.config)
+        engine = store.connect(args.db)
+        as_of = args.as_of or data.latest_activity(engine)
+        if as_of is None:
+            print("error: the store holds no tickets yet; import exports first with "
+                  "`python -m loaders import FILE...`.", file=sys.stderr)
+            return 1
+        result = report.build(data.load(engine), as_of, settings, args.weeks)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (SQLAlchemyError, ImportError) as exc:
+        print(f"error: cannot read the store at {store.database_url(args.db)} "
+              f"({type(exc).__name__}); check --db or CADENCE_DB_URL.", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print(report.to_text(result, settings["sla"]["review_threshold"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""`python -m kpi report`: a tiny MSP whose every number was worked out by hand, imported
+through the real loaders, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kpi import data, report
+from loaders import store
+from loaders.importer import import_file
+from loaders.settings import load
+from tests.conftest import ROOT
+
+TICKETS = """number,opened_at,state,priority,assignment_group,category,resolved_at,closed_at,company
+T1,2026-02-25 10:00,Resolved,3 - Moderate,Desk,Email,2026-03-03 09:00,,Acme
+T2,2026-03-02 00:00,New,4 - Low,Desk,Printer,,,Acme
+T3,2026-03-04 12:00,Resolved,2 - High,Network,Network,2026-03-09 00:00,,Bayside
+T4,2026-03-10 09:00,Closed,3 - Moderate,Desk,Email,,2026-03-12 10:00,Acme
+T5,2026-03-13 16:00,Resolved,1 - Critical,Network,Server,2026-03-16 00:00,,Bayside
+"""
+LATER_TICKETS = """number,opened_at,state,priority,assignment_group,category,resolved_at,closed_at,company
+T6,2026-03-20 09:00,New,3 - Moderate,Desk,Email,,,Acme
+T7,2026-03-16 00:00,New,1 - Critical,Desk,Email,,,Acme
+"""
+FEEDBACK = """id,ticket_id,score,date,comment
+R1,1,5,2026-03-03,great
+R2,2,2,2026-03-05,slow
+R3,3,4,2026-03-10,
+"""
+LATER_FEEDBACK = "id,ticket_id,score,date,comment\nR4,4,1,2026-03-17,bad\n"
+CONTRACTS = """ref,client_name,contract_name,contract_type,periodchargeamount,costperperiod,billingperiod,start_date,end_date
+A1,Acme,Managed,Managed Services,"$3,000.00",$300.00,Quarterly,2026-01-01,
+A2,Bayside,Managed,Managed Services,$500.00,$50.00,Monthly,2026-03-10,
+"""
+ACTIONS = """id,ticket_id,who,datetime,timetaken,actionchargehours,actisbillable,chargerate,client_name
+1,1,Ann,2026-03-03 10:00,2,2,True,150,Acme
+1,2,Bob,2026-03-04 11:00,1.5,0,False,,Bayside
+1,4,Bob,2026-02-10 09:00,1,1,True,,Acme
+2,4,Bob,2026-02-12 09:00,4,0,False,,Bayside
+"""
+LATER_ACTIONS = """id,ticket_id,who,datetime,timetaken,actionchargehours,actisbillable,chargerate,client_name
+1,3,Ann,2026-03-20 10:00,3,3,True,125,Acme
+"""
+TECHS = "name,team,hourly_cost,weekly_capacity_hours\nAnn,Desk,50,40\n"
+
+
+def _import(engine, tmp_path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    assert import_file(engine, path).rows_rejected == 0
+
+
+@pytest.fixture
+def tiny(engine, tmp_path):
+    for name, text in [("t.csv", TICKETS), ("f.csv", FEEDBACK), ("c.csv", CONTRACTS),
+                       ("a.csv", ACTIONS), ("techs.csv", TECHS)]:
+        _import(engine, tmp_path, name, text)
+    return engine
+
+
+def zero_month(month: str) -> dict:
+    return {"month": month, "revenue": 0.0, "recurring_revenue": 0.0, "labor_revenue": 0.0,
+            "labor_cost": 0.0, "hard_cost": 0.0, "margin": 0.0, "margin_percent": None,
+            "hours": 0.0, "effective_hourly_rate": None}
+
+
+# As of Wed 2026-03-11 the cut-off is Mon 2026-03-16 00:00; two weeks: 03-02 and 03-09.
+EXPECTED = {
+    "as_of": "2026-03-11",
+    "cutoff": "2026-03-16T00:00:00",
+    "weeks": [
+        # opened T2 (created exactly at the week's start) and T3; closed T1 (03-03);
+        # T3 resolved at 03-09 00:00 belongs to the next week; open at end: T2, T3.
+        {"week": "2026-03-02", "opened": 2, "closed": 1, "open_at_end": 2,
+         "csat_responses": 2, "csat_positive": 1, "csat_percent_positive": 50.0},
+        # opened T4, T5; closed T3 (03-09 00:00) and T4 (closed, never resolved); T5 is
+        # resolved exactly at the cut-off, so still open then: T2, T5 -> 2 = 2 + 2 - 2.
+        {"week": "2026-03-09", "opened": 2, "closed": 2, "open_at_end": 2,
+         "csat_responses": 1, "csat_positive": 1, "csat_percent_positive": 100.0},
+    ],
+    "teams": [
+        # T2, P4: 72 business hours from Mon 03-02 00:00 = 8 days of 9 h -> due Wed 03-11
+        # 17:00, before the cut-off: aged. T5, P1: 4 business hours from Fri 16:00 = 1 h
+        # Friday + 3 h Monday -> due Mon 03-16 11:00, after the cut-off: not aged.
+        {"team": "Desk", "open": 1, "aged_past_sla": 1, "status": "ok",
+         "top_categories": ["Printer"]},
+        {"team": "Network", "open": 1, "aged_past_sla": 0, "status": "ok",
+         "top_categories": []},
+    ],
+    "months": [zero_month(m) for m in
+               ["2025-04", "2025-05", "2025-06", "2025-07", "2025-08", "2025-09",
+                "2025-10", "2025-11", "2025-12"]] + [
+        # January: A1 only ($3,000 a quarter = 1,000 a month, hard cost 100).
+        {"month": "2026-01", "revenue": 1000.0, "recurring_revenue": 1000.0,
+         "labor_revenue": 0.0, "labor_cost": 0.0, "hard_cost": 100.0, "margin": 900.0,
+         "margin_percent": 90.0, "hours": 0.0, "effective_hourly_rate": None},
+        # February: A1 1,000 + Bob's billable hour at the default $125; labour cost
+        # (1 + 4) h x $45 default = 225; margin 1,125 - 225 - 100 = 800 (71.11 %).
+        {"month": "2026-02", "revenue": 1125.0, "recurring_revenue": 1000.0,
+         "labor_revenue": 125.0, "labor_cost": 225.0, "hard_cost": 100.0, "margin": 800.0,
+         "margin_percent": 71.11, "hours": 5.0, "effective_hourly_rate": 225.0},
+        # March to the cut-off: A1 1,000 + A2 500 (starts 03-10) + Ann 2 h x $150;
+        # labour cost 2 x $50 (Ann) + 1.5 x $45 = 167.50; hard cost 150;
+        # margin 1,800 - 167.5 - 150 = 1,482.50 (82.36 %); 1,800 / 3.5 h = 514.29.
+        {"month": "2026-03", "revenue": 1800.0, "recurring_revenue": 1500.0,
+         "labor_revenue": 300.0, "labor_cost": 167.5, "hard_cost": 150.0, "margin": 1482.5,
+         "margin_percent": 82.36, "hours": 3.5, "effective_hourly_rate": 514.29},
+    ],
+    # Window Dec-Feb. Acme: 1,000 + 1,000 + 125 = 2,125 for 1 h; Bayside: 4 h, no revenue.
+    # Median revenue (2,125 and 0) = 1,062.50. Acme index (1/2125) / (5/2125) = 0.2.
+    "clients": [
+        {"client": "Acme", "revenue": 2125.0, "hours": 1.0, "effort_index": 0.2,
+         "effective_hourly_rate": 2125.0, "tier": "Core"},
+        {"client": "Bayside", "revenue": 0.0, "hours": 4.0, "effort_index": None,
+         "effective_hourly_rate": 0.0, "tier": "Reprice"},
+    ],
+}
+
+
+def test_report_matches_the_hand_worked_numbers(tiny):
+    result = report.build(data.load(tiny), "2026-03-11", load(), weeks=2)
+    assert result == EXPECTED
+
+
+def test_later_imports_do_not_change_a_past_report(tiny, tmp_path):
+    before = report.build(data.load(tiny), "2026-03-11", load(), weeks=2)
+    for name, text in [("t2.csv", LATER_TICKETS), ("f2.csv", LATER_FEEDBACK),
+                       ("a2.csv", LATER_ACTIONS)]:
+        _import(tiny, tmp_path, name, text)
+    after = report.build(data.load(tiny), "2026-03-11", load(), weeks=2)
+    assert after == before
+
+
+def test_json_shape_and_text_from_the_command_line(tmp_path):
+    db = tmp_path / "k.db"
+    engine = store.connect(f"sqlite:///{db}")
+    for name, text in [("t.csv", TICKETS), ("f.csv", FEEDBACK), ("c.csv", CONTRACTS),
+                       ("a.csv", ACTIONS), ("techs.csv", TECHS)]:
+        _import(engine, tmp_path, name, text)
+    run = lambda *a: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "kpi", "report", "--db", f"sqlite:///{db}", *a], cwd=ROOT,
+        capture_output=True, text=True, timeout=120)
+    done = run("--format", "json", "--weeks", "2")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    # Default as-of: the latest ticket activity, T5 resolved 2026-03-16 (a Monday).
+    assert (out["as_of"], out["cutoff"]) == ("2026-03-16", "2026-03-23T00:00:00")
+    assert list(out) == ["as_of", "cutoff", "weeks", "teams", "months", "clients"]
+    assert [w["week"] for w in out["weeks"]] == ["2026-03-09", "2026-03-16"]
+    assert list(out["weeks"][0]) == report.WEEK_KEYS
+    assert list(out["months"][0]) == report.MONTH_KEYS and len(out["months"]) == 12
+    text = run("--as-of", "2026-03-11", "--weeks", "2")
+    assert text.returncode == 0
+    assert "Backlog: 2 open at the end of the week (+0 on the week before)" in text.stdout
+    assert "CSAT: 100% positive (n=1 - fewer than 10 responses" in text.stdout
+    assert "Clients to reprice: Bayside (hours, no revenue)." in text.stdout
+    bad = run("--as-of", "2026-13-01")
+    assert bad.returncode == 2 and "is not a date" in bad.stderr
+
+
+def test_empty_store_says_what_to_do(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "kpi", "report", "--db",
+                           f"sqlite:///{tmp_path / 'e.db'}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1 and "holds no tickets yet" in done.stderr
+    assert "Traceback" not in done.stderr
