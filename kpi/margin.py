@@ -147,3 +147,67 @@ def service_margin(agreements: pd.DataFrame, time_entries: pd.DataFrame,
     total[SUMS] = total[SUMS].astype("float64")
     total = total.sort_values(keys, ignore_index=True)
     return _finish(total, keys)
+
+
+NO_AGREEMENT = "(no agreement)"
+AGREEMENT_KEYS = ["month", "client", "source_system", "agreement_id", "name"]
+
+
+def margin_by_agreement(agreements: pd.DataFrame, time_entries: pd.DataFrame,
+                        technicians: pd.DataFrame | None, month_bounds: Sequence,
+                        settings: dict, cutoff=None) -> pd.DataFrame:
+    """Per month and agreement (SPEC KPI 4 "per agreement too").
+
+    ``month_bounds``: the months, as month starts (like ``service_margin``'s ``months``)
+    or as ``(start, end)`` pairs from ``periods.month_bounds`` (the start is used; the
+    window is always the calendar month, cut at ``cutoff``).
+
+    - An agreement active in the month's window carries its own recurring revenue and
+      hard cost, as in ``service_margin``.
+    - The client's labour in that month (labour revenue, labour cost and hours) is shared
+      among the client's active agreements in proportion to their ``monthly_revenue``
+      (negative amounts weigh 0); when those weights sum to 0, in equal shares.
+    - A client's labour in a month with no active agreement goes to one row whose
+      ``agreement_id`` and ``name`` are ``"(no agreement)"`` (``source_system`` None).
+    - So the rows of a client and month sum to that client's row of
+      ``service_margin(..., by_client=True)`` (revenue, costs, hours, margin).
+
+    Columns: month, client, source_system, agreement_id, name, then as ``service_margin``
+    (revenue .. effective_hourly_rate); sorted by month, client, then agreement
+    (``"(no agreement)"`` rows for a client without agreements).
+    """
+    months = [m[0] if isinstance(m, (tuple, list)) else m for m in month_bounds]
+    ag = agreement_months(agreements, months, cutoff)
+    en = entry_months(time_entries, technicians, months, settings, cutoff)
+    labour_cols = ["labor_revenue", "labor_cost", "hours"]
+    labour = en.groupby(["month", "client"])[labour_cols].sum()
+
+    ag = ag.copy()
+    ag["weight"] = ag["recurring_revenue"].clip(lower=0.0)
+    group = ag.groupby(["month", "client"])
+    total = group["weight"].transform("sum")
+    count = group["weight"].transform("size")
+    ag["share"] = np.where(total > 0, ag["weight"] / total.where(total > 0, 1.0),
+                           1.0 / count)
+    pairs = pd.MultiIndex.from_frame(ag[["month", "client"]])
+    for col in labour_cols:
+        ag[col] = labour[col].reindex(pairs).fillna(0.0).to_numpy() * ag["share"].to_numpy()
+
+    covered = pd.MultiIndex.from_frame(ag[["month", "client"]].drop_duplicates())
+    orphan = labour.loc[~labour.index.isin(covered)].reset_index()
+    orphan["source_system"] = None
+    orphan["agreement_id"] = NO_AGREEMENT
+    orphan["name"] = NO_AGREEMENT
+    orphan["recurring_revenue"] = 0.0
+    orphan["hard_cost"] = 0.0
+
+    cols = AGREEMENT_KEYS + SUMS
+    frames = [f[cols] for f in (ag, orphan) if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=AGREEMENT_KEYS + COLUMNS[1:])
+    rows = pd.concat(frames, ignore_index=True)
+    rows[SUMS] = rows[SUMS].astype("float64")
+    order = rows["agreement_id"].fillna("").astype(str)
+    rows = rows.assign(_order=order).sort_values(["month", "client", "_order"],
+                                                 kind="stable", ignore_index=True)
+    return _finish(rows.drop(columns="_order"), AGREEMENT_KEYS)

@@ -48,3 +48,26 @@ def test_servicenow_us_dates_are_month_first(engine):
     assert stored.loc["INC0057044", "closed_at"] == pd.Timestamp("2025-03-22 07:00")
     still_open = stored[stored["status"].isin(["In Progress", "On Hold"])]
     assert still_open["closed_at"].isna().all()
+
+
+def test_event_log_weekly_open_counts_equal_a_direct_count(engine):
+    from kpi import backlog, data, periods
+
+    path = shared_dataset("servicenow_incident_event_log.csv")
+    import_file(engine, path)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    raw["order"] = range(len(raw))
+    when = lambda col: pd.to_datetime(raw[col].replace("?", None), format="%d-%m-%Y %H:%M")  # noqa: E731
+    raw["updated"] = when("sys_updated_at")
+    latest = raw.sort_values(["number", "updated", "order"]).groupby("number").tail(1)
+    idx = latest.index
+    created = when("opened_at")[idx]
+    done = when("resolved_at")[idx].fillna(when("closed_at")[idx])
+    cut = periods.cutoff(created.max())
+    weeks = periods.last_weeks(cut, 20)
+    trend = backlog.backlog_trend(data.load(engine).tickets, weeks)
+    for week in trend.itertuples():
+        end = week.end
+        direct = int(((created < end) & (done.isna() | (done >= end))).sum())
+        assert week.open_at_end == direct, week.week
+    assert trend["open_at_end"].max() > 0

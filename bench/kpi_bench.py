@@ -1,0 +1,69 @@
+"""KPI benchmark: `python -m kpi report` on large synthetic stores.
+
+    python bench/kpi_bench.py [--sizes 20000:100000,200000:1000000,1000000:2000000]
+
+For each size (tickets:time entries) it builds a SQLite store once under bench/out/ (with
+the import benchmark's HaloPSA files), then times the report end to end as a user runs it
+(a new process, reading the store included) and, in this process, reading the store and
+computing the KPIs separately (best of three). Numbers go in the README.
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.import_bench import OUT, make_files  # noqa: E402
+from kpi import data, report  # noqa: E402
+from loaders import store  # noqa: E402
+from loaders.settings import load  # noqa: E402
+
+AS_OF = "2026-11-18"
+
+
+def build_store(tickets: int, entries: int) -> str:
+    db = OUT / f"kpi_{tickets}_{entries}.db"
+    url = f"sqlite:///{db}"
+    if not db.exists():
+        files = make_files(tickets, entries, OUT)
+        subprocess.run([sys.executable, "-m", "loaders", "import", *map(str, files),
+                        "--db", url], cwd=ROOT, check=True, capture_output=True)
+    return url
+
+
+def best_of(runs: int, func):
+    best, value = float("inf"), None
+    for _ in range(runs):
+        start = time.perf_counter()
+        value = func()
+        best = min(best, time.perf_counter() - start)
+    return best, value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="20000:100000,200000:1000000,1000000:2000000")
+    args = parser.parse_args()
+    settings = load()
+    print(f"{'tickets':>9} {'entries':>9} {'end to end':>11} {'read store':>11} "
+          f"{'KPIs':>7}")
+    for size in args.sizes.split(","):
+        tickets, entries = (int(x) for x in size.split(":"))
+        url = build_store(tickets, entries)
+        end_to_end, _ = best_of(3, lambda: subprocess.run(
+            [sys.executable, "-m", "kpi", "report", "--db", url, "--as-of", AS_OF,
+             "--format", "json"], cwd=ROOT, check=True, capture_output=True))
+        engine = store.connect(url)
+        read, frames = best_of(3, lambda: data.load(engine))
+        compute, _ = best_of(3, lambda: report.build(frames, AS_OF, settings, 12))
+        print(f"{tickets:>9,} {entries:>9,} {end_to_end:>10.2f}s {read:>10.2f}s "
+              f"{compute:>6.2f}s")
+
+
+if __name__ == "__main__":
+    main()
