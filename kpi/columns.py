@@ -31,12 +31,14 @@ def datetimes(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def texts(frame: pd.DataFrame, column: str) -> pd.Series:
-    """``frame[column]`` as stripped text with blanks as missing (``None``)."""
+    """``frame[column]`` as stripped text (pandas' Arrow-backed ``str``) with blanks as
+    missing (NaN)."""
     if column not in frame:
         return pd.Series([None] * len(frame), index=frame.index, dtype="object")
-    values = frame[column].astype("object")
-    stripped = values.where(values.isna(), values.astype(str).str.strip())
-    return stripped.where(stripped.notna() & (stripped != ""), None).astype("object")
+    # Arrow-backed strings: strip and blank tests run vectorised (object dtype would run
+    # them in Python, a second per million rows).
+    values = frame[column].astype("str").str.strip()
+    return values.where(values != "")
 
 
 def numbers(frame: pd.DataFrame, column: str) -> pd.Series:

@@ -80,8 +80,10 @@ def hourly_costs(time_entries: pd.DataFrame, technicians: pd.DataFrame | None,
         costs = numbers(technicians, "hourly_cost")
         table = {n: c for n, c in zip(names, costs) if n is not None and not np.isnan(c)}
     table.update({str(k): float(v) for k, v in labor.get("hourly_cost", {}).items()})
-    cost = tech.map(lambda n: table.get(n, np.nan) if n is not None else np.nan)
-    return cost.astype("float64").fillna(float(labor["default_hourly_cost"]))
+    codes, names = pd.factorize(tech)  # one dict lookup per technician, not per entry
+    per_name = np.array([table.get(n, np.nan) for n in names] + [np.nan], dtype="float64")
+    cost = pd.Series(per_name[codes], index=tech.index)  # code -1 (no name) -> the NaN
+    return cost.fillna(float(labor["default_hourly_cost"]))
 
 
 def entry_months(time_entries: pd.DataFrame, technicians: pd.DataFrame | None,
