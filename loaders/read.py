@@ -111,6 +111,9 @@ def _csv_grid(data: bytes, name: str) -> pd.DataFrame:
     text = decode(data, name)
     head = text[:65536].splitlines()[:HEADER_SCAN_ROWS + 20]
     delim = sniff_delimiter(head)
+    grid = _arrow_grid(text, delim, head)
+    if grid is not None:
+        return grid
     try:
         grid = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=str,
                            keep_default_na=False, skip_blank_lines=False, engine="c",
@@ -129,6 +132,33 @@ def _csv_grid(data: bytes, name: str) -> pd.DataFrame:
         width = max((len(r) for r in rows), default=0)
         grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
     return grid.fillna("").astype(str)
+
+
+def _arrow_grid(text: str, delim: str, head: list[str]) -> pd.DataFrame | None:
+    """The fast path for a plain CSV (header on the first line, every row as wide): Arrow's
+    multi-threaded reader, all cells as text. None for anything else (a title line, a
+    ragged or blank row), which the slower readers below handle row by row."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    widths = [len(r) for r in csv.reader(head, delimiter=delim)] if head else []
+    if not widths or widths[0] < 2 or widths[0] != max(widths):
+        return None
+    names = [str(i) for i in range(widths[0])]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    grid = table.to_pandas()
+    grid.columns = range(len(names))
+    return grid
 
 
 # ---------------------------------------------------------------------------- Excel
