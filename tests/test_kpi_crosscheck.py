@@ -26,13 +26,15 @@ def sample_report(request, tmp_path_factory):
     else:
         if not PG_URL:
             pytest.skip(PG_SKIP)
+        import uuid
+
         from sqlalchemy import create_engine, text
+        name = f"cadence_crosscheck_{uuid.uuid4().hex[:10]}"  # one per xdist worker
         admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1),
                               isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text('DROP DATABASE IF EXISTS "cadence_crosscheck" WITH (FORCE)'))
-            conn.execute(text('CREATE DATABASE "cadence_crosscheck"'))
-        url = PG_URL.rsplit("/", 1)[0] + "/cadence_crosscheck"
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = PG_URL.rsplit("/", 1)[0] + "/" + name
         cleanup = admin
     engine = store.connect(url)
     load_sample(engine)
@@ -42,7 +44,7 @@ def sample_report(request, tmp_path_factory):
     if cleanup is not None:
         from sqlalchemy import text
         with cleanup.connect() as conn:
-            conn.execute(text('DROP DATABASE IF EXISTS "cadence_crosscheck" WITH (FORCE)'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def scalar(engine, query):
