@@ -10,7 +10,7 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from loaders import store
-from loaders.settings import SettingsError, load
+from loaders.settings import SettingsError, load_effective
 
 from . import data, report
 
@@ -45,8 +45,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load(args.config)
         engine = store.connect(args.db)
+        settings = load_effective(engine, args.config)
         as_of = args.as_of or data.latest_activity(engine)
         if as_of is None:
             print("error: the store holds no tickets yet; import exports first with "

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import store
 from .errors import ImportRefused
 from .importer import import_files
-from .settings import SettingsError, load
+from .settings import SettingsError, load_effective
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,8 +39,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load(args.config)
         engine = store.connect(args.db)
+        settings = load_effective(engine, args.config)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -95,5 +95,13 @@ row_history = Table(
     Index("ix_row_history_key", "table_name", "row_key"),
 )
 
+# The dashboard's Settings page saves here; the command lines read it when no --config
+# file is given, so both use the same values.
+app_settings = Table(
+    "app_settings", metadata,
+    Column("name", String(40), primary_key=True),
+    Column("toml", Text), Column("updated_at", DateTime),
+)
+
 DATA_TABLES = {"tickets": tickets, "time_entries": time_entries, "agreements": agreements,
                "csat_responses": csat_responses, "technicians": technicians}

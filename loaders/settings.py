@@ -6,6 +6,7 @@ KPI engine reads the rest. Keys beyond the spec are documented in docs/SETTINGS.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 import tomllib
 from pathlib import Path
@@ -112,3 +113,50 @@ def validate(settings: dict, where: str = "settings") -> dict:
     if problems:
         raise SettingsError(f"{where}: " + "; ".join(problems) + ".")
     return settings
+
+
+STORE_KEY = "default"
+
+
+def from_text(text: str, where: str = "settings") -> dict:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{where}: not valid TOML ({exc}); fix the line it names.") \
+            from None
+    return validate(_merge(DEFAULTS, raw), where)
+
+
+def to_text(settings: dict) -> str:
+    import tomli_w
+
+    return tomli_w.dumps(validate(copy.deepcopy(settings)))
+
+
+def load_effective(engine=None, path: str | Path | None = None) -> dict:
+    """The settings in force: the --config file when one is given, else what the
+    dashboard saved in the store, else the defaults."""
+    if path is not None:
+        return load(path)
+    if engine is not None:
+        from sqlalchemy import select
+
+        from .schema import app_settings
+        with engine.connect() as conn:
+            text = conn.execute(select(app_settings.c.toml).where(
+                app_settings.c.name == STORE_KEY)).scalar_one_or_none()
+        if text:
+            return from_text(text, "settings saved in the store")
+    return copy.deepcopy(DEFAULTS)
+
+
+def save(engine, settings: dict) -> None:
+    """Validate and store the settings (one transaction)."""
+    from sqlalchemy import delete, insert
+
+    from .schema import app_settings
+    text = to_text(settings)
+    with engine.begin() as conn:
+        conn.execute(delete(app_settings).where(app_settings.c.name == STORE_KEY))
+        conn.execute(insert(app_settings).values(
+            name=STORE_KEY, toml=text, updated_at=dt.datetime.now().replace(microsecond=0)))

@@ -52,3 +52,26 @@ def test_forced_vendor_and_kind_and_bad_config(tmp_path):
     bad = run("import", str(good), "--db", db, "--config", str(config))
     assert bad.returncode == 1 and "unknown priority 'P9'" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_settings_saved_in_the_store_are_used_without_config(tmp_path):
+    from loaders import settings as settings_mod
+    from loaders import store
+
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    engine = store.connect(db)
+    chosen = settings_mod.load()
+    chosen["import"]["date_order"] = "day_first"
+    settings_mod.save(engine, chosen)
+    assert settings_mod.load_effective(engine)["import"]["date_order"] == "day_first"
+    ambiguous = tmp_path / "amb.csv"
+    ambiguous.write_text("number,opened_at,state\nINC1,01/02/2026 10:00,New\n")
+    done = run("import", str(ambiguous), "--db", db)
+    assert done.returncode == 0, done.stderr
+    stored = store.read_table(engine, "tickets")
+    assert str(stored["created_at"].iloc[0]) == "2026-02-01 10:00:00"
+    # An explicit --config still wins over the store.
+    config = tmp_path / "s.toml"
+    config.write_text('[import]\ndate_order = "auto"\n')
+    refused = run("import", str(ambiguous), "--db", db, "--config", str(config))
+    assert refused.returncode == 1 and "day-first or month-first" in refused.stderr
