@@ -20,7 +20,7 @@ from . import fields, normalise, parse, store
 from .errors import ImportRefused
 from .mapping import user_presets
 from .presets import PRESETS, Preset, norm
-from .read import RawTable, read_table
+from .read import Limits, RawTable, read_table
 from .settings import load as load_settings
 
 DATE_ORDER_HELP = ("set date_order = \"day_first\" or \"month_first\" under [import] in "
@@ -102,12 +102,22 @@ def detect(headers: list[str], presets: list[Preset], file_name: str,
     normed = {norm(h) for h in headers}
     scored = sorted(((len(normed & _alias_set(p)), p) for p in presets
                      if forced or _signature_met(p, normed)), key=lambda sp: -sp[0])
+    if forced and (not scored or scored[0][0] == 0):
+        wanted = ", ".join(a[0] for a in list(presets[0].columns.values())[:5])
+        raise ImportRefused(
+            f"{file_name}: the columns ({', '.join(headers[:6])}) are not those of a "
+            f"{presets[0].name} export (expected columns such as {wanted}); check "
+            "--vendor and --kind.")
     if not scored or scored[0][0] == 0:
         raise ImportRefused(
             f"{file_name}: the columns ({', '.join(headers[:6])}{'...' if len(headers) > 6 else ''}) "
             "do not match a known export of ConnectWise, Autotask, HaloPSA, Syncro or "
             "ServiceNow; pass --vendor and --kind, or describe the columns in a "
             "[mappings] section of the settings file.")
+    best = [p for score, p in scored if score == scored[0][0]]
+    users = [p for p in best if p.options.get("user")]
+    if len(users) == 1:  # a user's own mapping for these columns wins a tie with a preset
+        return users[0]
     if len(scored) > 1 and scored[1][0] == scored[0][0] and \
             scored[1][1].vendor != scored[0][1].vendor:
         a, b = scored[0][1], scored[1][1]
@@ -125,7 +135,7 @@ def plan_file(path: str | Path, vendor: str | None = None, kind: str | None = No
     pool = candidates(all_presets(settings), vendor, kind)
     aliases = set().union(*(_alias_set(p) for p in pool))
     table = read_table(path, lambda row: sum(1 for c in row if norm(c) in aliases),
-                       data=data, file_name=name)
+                       data=data, file_name=name, limits=Limits.from_settings(settings))
     if data is None:
         data = path.read_bytes()
     preset = detect(table.original_headers, pool, name, forced=bool(vendor and kind))
@@ -179,6 +189,14 @@ def build_rows(table: RawTable, preset: Preset, mapping: dict[str, list[str]],
             problems[has] = problems[has].where(problems[has].eq(""),
                                                 problems[has] + "; ") + msg
 
+    max_chars = int(settings["import"].get("max_cell_chars", 32_767))
+    for i, header in enumerate(table.headers):
+        huge = cells[i].str.len() > max_chars
+        if huge.any():
+            add_problem(pd.Series(np.where(
+                huge, "a cell of " + cells[i].str.len().astype(str) + " characters, over "
+                f"the {max_chars:,} limit", ""), index=cells.index, dtype=object), header)
+
     date_orders = _decide_date_orders(table, mapping, types, settings)
     for fld, headers in mapping.items():
         ftype = types[fld]
@@ -187,6 +205,8 @@ def build_rows(table: RawTable, preset: Preset, mapping: dict[str, list[str]],
             parsed, bad = _parse(by_header[header], ftype, header, preset, fld,
                                  date_orders.get(header), settings)
             add_problem(bad, header)
+            if fld in PAST_ONLY:
+                add_problem(_implausible_dates(parsed), header)
             value = parsed if value is None else value.where(value.notna(), parsed)
         out[fld] = value
     for fld in types:
@@ -237,6 +257,23 @@ def build_rows(table: RawTable, preset: Preset, mapping: dict[str, list[str]],
     stored_cols = [c for c in fields.STORED[kind] if c != "import_id"] + ["_row"]
     return out.loc[~bad, stored_cols].reset_index(drop=True), \
         rejected.reset_index(drop=True), notes
+
+
+# Things that have happened: a date before 1990 or after tomorrow is a typo or a
+# placeholder, not data (due dates and agreement ends may lie in the future).
+PAST_ONLY = {"created_at", "first_response_at", "resolved_at", "closed_at", "updated_at",
+             "work_date", "entered_at", "responded_at"}
+EARLIEST_PLAUSIBLE = pd.Timestamp("1990-01-01")
+
+
+def _implausible_dates(values: pd.Series) -> pd.Series:
+    latest = pd.Timestamp.now().normalize() + pd.Timedelta(days=2)
+    early, late = values < EARLIEST_PLAUSIBLE, values >= latest
+    text = values.dt.strftime("%Y-%m-%d")
+    out = pd.Series("", index=values.index, dtype=object)
+    out[early] = "'" + text[early] + "' is before 1990; check the year"
+    out[late] = "'" + text[late] + "' is in the future; check the year"
+    return out
 
 
 def _empty_column(ftype: str, index) -> pd.Series:

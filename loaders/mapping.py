@@ -38,5 +38,6 @@ def user_presets(settings: dict) -> list[Preset]:
         signature = tuple(spec.get("signature") or
                           ["|".join(a) for a in columns.values()])
         options = {k: v for k, v in spec.items() if k not in ("kind", "columns", "signature", "values")}
+        options["user"] = True  # detection prefers a user's mapping over a built-in tie
         out.append(Preset(name, kind, signature, columns, spec.get("values") or {}, options))
     return out

@@ -27,6 +27,28 @@ _TOTALS = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b", re.IGNORECASE)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls and encrypted .xlsx
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one file may hold (settings [import]); beyond them the file is refused with
+    its size named, before it can fill the memory."""
+    max_bytes: int = 250 * 2**20
+    max_rows: int = 5_000_000
+    max_unzipped_bytes: int = 1000 * 2**20   # a workbook's XML, inflated (4 x max_bytes)
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "Limits":
+        mb = int(settings["import"].get("max_file_mb", 250))
+        return cls(mb * 2**20, int(settings["import"].get("max_rows", 5_000_000)),
+                   4 * mb * 2**20)
+
+
+def _too_big(name: str, size: int, limits: Limits) -> ImportRefused:
+    return ImportRefused(
+        f"{name}: the file is {size / 2**20:,.0f} MB, over the {limits.max_bytes // 2**20:,}"
+        " MB limit; export a shorter date range, or raise max_file_mb under [import] in "
+        "the settings.")
+
+
 @dataclass
 class RawTable:
     """The cells of one sheet or CSV below its header row, all as text ('' when empty)."""
@@ -40,7 +62,8 @@ class RawTable:
 
 
 def read_table(path: str | Path, header_score: Callable[[list[str]], int],
-               data: bytes | None = None, file_name: str | None = None) -> RawTable:
+               data: bytes | None = None, file_name: str | None = None,
+               limits: Limits = Limits()) -> RawTable:
     """Read the best-matching table of a file. ``header_score`` rates a candidate header
     row (how many cells are known column names), which is how title lines are skipped and
     the right sheet of a workbook is found."""
@@ -48,16 +71,25 @@ def read_table(path: str | Path, header_score: Callable[[list[str]], int],
     name = file_name or path.name
     if data is None:
         try:
+            size = path.stat().st_size
+            if size > limits.max_bytes:  # refused before a byte is read into memory
+                raise _too_big(name, size, limits)
             data = path.read_bytes()
         except OSError as exc:
             raise ImportRefused(f"{name}: the file cannot be opened ({exc.strerror}); "
                                 "check the path and that you may read it.") from None
+    if len(data) > limits.max_bytes:
+        raise _too_big(name, len(data), limits)
     if not data.strip():
         raise ImportRefused(f"{name}: the file is empty; export it again from your PSA.")
     if name.lower().endswith(EXCEL_SUFFIXES) or data[:4] == b"PK\x03\x04" \
             or data[:8] == _OLE_MAGIC:
-        grid_by_sheet = _excel_grids(data, name)
+        grid_by_sheet = _excel_grids(data, name, limits)
     else:
+        if data.count(b"\n") > limits.max_rows + HEADER_SCAN_ROWS:
+            raise ImportRefused(f"{name}: the file has more than {limits.max_rows:,} rows; "
+                                "export a shorter date range, or raise max_rows under "
+                                "[import] in the settings.")
         grid_by_sheet = {None: _csv_grid(data, name)}
 
     best = None
@@ -162,7 +194,8 @@ def _arrow_grid(text: str, delim: str, head: list[str]) -> pd.DataFrame | None:
 
 
 # ---------------------------------------------------------------------------- Excel
-def _excel_grids(data: bytes, name: str) -> dict[str | None, pd.DataFrame]:
+def _excel_grids(data: bytes, name: str, limits: Limits = Limits()
+                 ) -> dict[str | None, pd.DataFrame]:
     from python_calamine import CalamineWorkbook
 
     if data[:8] == _OLE_MAGIC and name.lower().endswith((".xlsx", ".xlsm")):
@@ -171,8 +204,21 @@ def _excel_grids(data: bytes, name: str) -> dict[str | None, pd.DataFrame]:
                             "that.")
     if data[:4] == b"PK\x03\x04":
         try:
-            zipfile.ZipFile(io.BytesIO(data)).testzip()
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            inflated = sum(info.file_size for info in archive.infolist())
         except (zipfile.BadZipFile, EOFError, ValueError):
+            raise ImportRefused(f"{name}: the workbook is damaged (not a complete Excel "
+                                "file); save it again from Excel or re-export it.") from None
+        # A zip bomb (or a truly huge workbook) is refused from its directory alone,
+        # before anything is inflated.
+        if inflated > limits.max_unzipped_bytes:
+            raise ImportRefused(
+                f"{name}: the workbook expands to {inflated / 2**20:,.0f} MB, over the "
+                f"{limits.max_unzipped_bytes // 2**20:,} MB limit; export it as CSV or a "
+                "shorter date range.")
+        try:
+            archive.testzip()
+        except (zipfile.BadZipFile, EOFError, ValueError, OSError):
             raise ImportRefused(f"{name}: the workbook is damaged (not a complete Excel "
                                 "file); save it again from Excel or re-export it.") from None
     try:
@@ -180,6 +226,9 @@ def _excel_grids(data: bytes, name: str) -> dict[str | None, pd.DataFrame]:
         grids = {}
         for sheet in book.sheet_names:
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            if len(rows) > limits.max_rows + HEADER_SCAN_ROWS:
+                raise ImportRefused(f"{name}: sheet '{sheet}' has more than "
+                                    f"{limits.max_rows:,} rows; export a shorter date range.")
             if rows:
                 width = max(len(r) for r in rows)
                 grids[sheet] = pd.DataFrame(

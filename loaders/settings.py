@@ -27,7 +27,9 @@ DEFAULTS: dict = {
     "tiers": {"window_months": 3},
     # How to read 03/04/2026 when no value in the file settles it: "auto" refuses such a
     # file, "day_first" or "month_first" decide for every file.
-    "import": {"date_order": "auto"},
+    "import": {"date_order": "auto",
+               # Limits that keep one bad file from swapping the machine to death.
+               "max_file_mb": 250, "max_rows": 5_000_000, "max_cell_chars": 32_767},
     "priority_map": {},   # a PSA's own priority words -> P1..P5
     "mappings": {},       # user presets for other exports, see loaders/mapping.py
 }
@@ -107,6 +109,10 @@ def validate(settings: dict, where: str = "settings") -> dict:
         problems.append("tiers.window_months must be a whole number from 1 to 24")
     if settings["import"]["date_order"] not in ("auto", "day_first", "month_first"):
         problems.append("import.date_order must be \"auto\", \"day_first\" or \"month_first\"")
+    for key in ("max_file_mb", "max_rows", "max_cell_chars"):
+        value = settings["import"].get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            problems.append(f"import.{key} must be a whole number of at least 1")
     for raw, level in settings["priority_map"].items():
         if level not in PRIORITIES:
             problems.append(f"priority_map.\"{raw}\" must map to one of P1..P5")

@@ -248,3 +248,14 @@ def test_halo_actions_are_keyed_by_ticket_and_action_number(tmp_path, sqlite_url
     entries = store.read_table(engine, "time_entries").sort_values("entry_id")
     assert entries["entry_id"].tolist() == ["100/1", "100/2", "200/1"]
     assert entries["hours"].sum() == 3.5
+
+
+def test_a_users_mapping_wins_a_tie_with_a_preset(tmp_path):
+    settings = load()
+    settings["mappings"] = {"halo_fix": {"kind": "tickets", "source_system": "halopsa",
+                                         "columns": {"ticket_id": "id",
+                                                     "created_at": "dateoccurred",
+                                                     "client": "client_name"}}}
+    text = "id,client_name,dateoccurred\n7,Acme,2026-03-01 10:00\n"
+    plan = plan_of(tmp_path, text, settings=settings)
+    assert plan.vendor == "halo_fix" and plan.rows["source_system"].iloc[0] == "halopsa"

@@ -1,0 +1,161 @@
+"""The Data page's logic, kept out of the layout so it can be tested without a browser:
+preview an uploaded export, turn a plan into tables a person reads, save a fixed column
+mapping as a user mapping in the settings, import plans, and write rejected rows as CSV.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from loaders import fields
+from loaders import settings as settings_mod
+from loaders.errors import ImportRefused
+from loaders.importer import FileResult, Plan, all_presets, plan_file, store_plan
+from loaders.mapping import user_presets
+from loaders.read import read_table
+
+AUTO = "auto"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+UNMAPPED = ""
+
+
+def vendor_options(settings: dict) -> list[str]:
+    return [AUTO, *sorted({p.vendor for p in all_presets(settings)})]
+
+
+def kind_options() -> list[str]:
+    return [AUTO, *fields.KINDS]
+
+
+def preview(data: bytes, file_name: str, vendor: str = AUTO, kind: str = AUTO,
+            settings: dict | None = None) -> Plan | str:
+    """The plan for an uploaded file, or the one-sentence reason it can't be read."""
+    settings = settings or settings_mod.load()
+    try:
+        return plan_file(Path(file_name), None if vendor in (AUTO, "", None) else vendor,
+                         None if kind in (AUTO, "", None) else kind, settings,
+                         data=data, file_name=file_name)
+    except ImportRefused as refused:
+        return str(refused)
+    except settings_mod.SettingsError as bad:  # a saved user mapping that no longer fits
+        return str(bad)
+
+
+def mapping_frame(plan: Plan) -> pd.DataFrame:
+    """field <- header(s), one row per mapped field, in the kind's field order."""
+    return pd.DataFrame([{"field": f, "header": " | ".join(plan.mapping[f])}
+                         for f in fields.FIELDS[plan.kind] if f in plan.mapping],
+                        columns=["field", "header"])
+
+
+def file_headers(data: bytes, file_name: str) -> list[str] | str:
+    """The column names of a file no preset reads (its first row of two or more cells),
+    so a mapping can be drawn up for it; or the sentence saying why it can't be read."""
+    try:
+        return read_table(Path(file_name), lambda row: 0, data=data,
+                          file_name=file_name).headers
+    except ImportRefused as refused:
+        return str(refused)
+
+
+def editor_frame(kind: str, mapping: dict[str, list[str]]) -> pd.DataFrame:
+    """Every field of the kind with the file header that feeds it ("" = none)."""
+    return pd.DataFrame({"field": list(fields.FIELDS[kind]),
+                         "header": [mapping.get(f, [UNMAPPED])[0]
+                                    for f in fields.FIELDS[kind]]})
+
+
+def header_options(headers: list[str]) -> list[str]:
+    return [UNMAPPED, *dict.fromkeys(headers)]
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def user_mapping(kind: str, edited: pd.DataFrame, mapping: dict | None = None,
+                 preset=None) -> dict:
+    """The ``[mappings.NAME]`` entry for an edited mapping. When it fixes a preset's file,
+    the preset's value words and options come along and the source system stays the
+    preset's, so rows keep their keys (a fixed HaloPSA file updates HaloPSA tickets, it
+    doesn't duplicate them)."""
+    mapping = mapping or {}
+    columns = {}
+    for fld, header in zip(edited["field"], edited["header"]):
+        if isinstance(header, str) and header.strip():
+            old = mapping.get(fld, [])
+            columns[fld] = old if old and old[0] == header else header
+    if mapping and columns == mapping:
+        raise settings_mod.SettingsError(
+            "The mapping is unchanged; pick the header for the field that is wrong first.")
+    spec = {"kind": kind, "columns": columns}
+    if preset is not None:
+        spec = {**_plain(preset.options), **spec,
+                "source_system": preset.options.get("source_system", preset.vendor)}
+        if preset.values:
+            spec["values"] = _plain(preset.values)
+    return spec
+
+
+def save_user_mapping(engine, settings: dict, name: str, spec: dict) -> dict:
+    """Store ``spec`` as ``settings["mappings"][name]``; the settings saved. Raises
+    SettingsError with a plain sentence when the mapping or name can't be used."""
+    name = name.strip().lower()
+    if not name or not name.replace("_", "").replace("-", "").isalnum():
+        raise settings_mod.SettingsError(
+            "Give the mapping a name of letters, digits, - or _ (e.g. 'halopsa_custom').")
+    if name in {p.vendor for p in all_presets({})}:
+        raise settings_mod.SettingsError(
+            f"'{name}' is a built-in vendor; give the mapping a name of its own.")
+    new = copy.deepcopy(settings)
+    new.setdefault("mappings", {})[name] = spec
+    user_presets(new)  # plain errors for a missing required field or unknown kind
+    settings_mod.save(engine, new)
+    return new
+
+
+def import_plans(engine, plans: list[Plan], on_progress=None) -> list[FileResult]:
+    results = []
+    for i, plan in enumerate(plans):
+        if on_progress:
+            on_progress(i, plan)
+        results.append(store_plan(engine, plan))
+    if on_progress:
+        on_progress(len(plans), None)
+    return results
+
+
+def summary_frame(results: list[FileResult]) -> pd.DataFrame:
+    return pd.DataFrame([{"file": r.file_name, "import": r.import_id, "vendor": r.vendor,
+                          "kind": r.kind, "read": r.rows_read, "stored": r.rows_stored,
+                          "rejected": r.rows_rejected} for r in results],
+                        columns=["file", "import", "vendor", "kind", "read", "stored",
+                                 "rejected"])
+
+
+def rejected_table(rejected: pd.DataFrame) -> pd.DataFrame:
+    """Row number and reason, then the row's own cells as the file had them."""
+    cells = pd.DataFrame([json.loads(r) for r in rejected["raw"]], index=rejected.index)
+    cells = cells.drop(columns=[c for c in ("row_number", "reason") if c in cells])
+    return pd.concat([rejected[["row_number", "reason"]], cells], axis=1)
+
+
+def neutralise(value):
+    """A cell a spreadsheet would run as a formula gets a leading single quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def rejected_csv(rejected: pd.DataFrame) -> bytes:
+    table = rejected_table(rejected)
+    table.columns = [neutralise(str(c)) for c in table.columns]
+    safe = table.astype(object).map(neutralise)
+    return safe.to_csv(index=False).encode("utf-8-sig")

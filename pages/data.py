@@ -1,0 +1,128 @@
+"""Data: upload PSA exports, preview each before anything is written (detected vendor and
+kind, column mapping, first rows as stored, rejected rows with reasons), fix a mapping
+(saved as a user mapping in the settings, [mappings.NAME]), import with a per-file summary
+and rejected rows as CSV, and undo an import from the history. Logic: _data_helpers.py.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from loaders import settings as settings_mod
+from loaders import store
+from pages import _data_helpers as helpers
+from pages._common import get_engine, page_setup
+
+page_setup("data", "Data")
+engine = get_engine()
+settings = settings_mod.load_effective(engine)
+state = st.session_state
+
+
+def save_mapping(key, kind, edited, mapping, preset):
+    try:
+        name = state[f"n_{key}"].strip().lower()
+        helpers.save_user_mapping(engine, settings, name,
+                                  helpers.user_mapping(kind, edited, mapping, preset))
+    except settings_mod.SettingsError as bad:
+        state["mapping_error"] = str(bad)
+        return
+    state[f"v_{key}"], state[f"k_{key}"] = name, kind
+    st.cache_data.clear()
+
+
+def mapping_fixer(key, kind, headers, mapping=None, preset=None, default="my_export"):
+    """Field <- header editor, saved as [mappings.NAME] and chosen as this file's vendor."""
+    edited = st.data_editor(helpers.editor_frame(kind, mapping or {}), key=f"m_{key}",
+                            hide_index=True, column_config={
+                                "field": st.column_config.TextColumn(disabled=True),
+                                "header": st.column_config.SelectboxColumn(
+                                    options=helpers.header_options(headers))})
+    st.text_input("Save as mapping", value=default, key=f"n_{key}")
+    st.button("Save mapping and preview again", key=f"s_{key}", on_click=save_mapping,
+              args=(key, kind, edited, mapping, preset))
+    st.caption("Saved in the settings; on the command line pass --vendor NAME.")
+
+
+def undo(import_id):
+    try:
+        done = store.undo_import(engine, import_id)
+        state["undo_message"] = (
+            f"Import #{import_id} undone: {done['removed']:,} rows removed, "
+            f"{done['restored']:,} earlier versions restored.")
+    except store.UndoRefused as refused:
+        state["undo_message"] = str(refused)
+    state.pop("undo_pending", None)
+    st.cache_data.clear()
+
+
+files = st.file_uploader("PSA exports", type=["csv", "xlsx", "xls"],
+                         accept_multiple_files=True,
+                         help="Tickets, time entries, agreements or CSAT from ConnectWise, "
+                              "Autotask, HaloPSA, Syncro, ServiceNow or a saved mapping.")
+plans = []
+for i, upload in enumerate(files or []):
+    key = f"{i}_{upload.name}"
+    with st.expander(upload.name, expanded=True):
+        left, right = st.columns(2)
+        vendor = left.selectbox("Vendor", helpers.vendor_options(settings), key=f"v_{key}")
+        kind = right.selectbox("Kind", helpers.kind_options(), key=f"k_{key}")
+        plan = helpers.preview(upload.getvalue(), upload.name, vendor, kind, settings)
+        if isinstance(plan, str):
+            st.error(plan)
+            headers = helpers.file_headers(upload.getvalue(), upload.name)
+            if kind != helpers.AUTO and not isinstance(headers, str):
+                with st.popover(f"Map its columns as {kind.replace('_', ' ')}"):
+                    mapping_fixer(key, kind, headers)
+            elif not isinstance(headers, str):
+                st.caption("Choose its kind to map its columns yourself.")
+            continue
+        plans.append(plan)
+        st.markdown(f"**{plan.vendor}** {plan.kind.replace('_', ' ')}: {plan.rows_read:,} "
+                    f"rows read, {len(plan.rows):,} to store, {len(plan.rejected):,} "
+                    "rejected")
+        st.dataframe(helpers.mapping_frame(plan), hide_index=True)
+        st.caption("First rows as they will be stored")
+        st.dataframe(plan.rows.drop(columns="_row").head(10), hide_index=True)
+        if len(plan.rejected):
+            st.caption("Rows that will be rejected")
+            st.dataframe(helpers.rejected_table(plan.rejected), hide_index=True)
+        for note in plan.notes:
+            st.info(note)
+        with st.popover("Fix the column mapping"):
+            mapping_fixer(key, plan.kind, plan.table.headers, plan.mapping, plan.preset,
+                          f"{plan.preset.options.get('source_system', plan.vendor)}_custom")
+if "mapping_error" in state:
+    st.error(state.pop("mapping_error"))
+
+if plans and st.button("Import", type="primary"):
+    bar = st.progress(0.0)
+    state["results"] = helpers.import_plans(engine, plans, lambda n, p: bar.progress(
+        n / len(plans), text=f"Importing {p.file_name}..." if p else "Done"))
+    st.cache_data.clear()
+if state.get("results"):
+    st.dataframe(helpers.summary_frame(state["results"]), hide_index=True)
+for result in state.get("results", []):
+    if result.rows_rejected:
+        st.download_button(f"Rejected rows of {result.file_name} (CSV)",
+                           helpers.rejected_csv(result.rejected),
+                           f"rejected_{result.import_id}.csv", "text/csv",
+                           key=f"dl_{result.import_id}")
+
+st.subheader("Import history")
+if "undo_message" in state:
+    st.info(state.pop("undo_message"))
+history = store.import_history(engine)
+st.dataframe(history, hide_index=True)
+live = history[history["undone_at"].isna()]
+labels = {int(r.import_id): f"#{r.import_id} {r.file_name} ({r.vendor} {r.kind}, "
+          f"{r.rows_stored:,} rows)" for r in live.itertuples()}
+chosen = st.selectbox("Import to undo", list(labels), format_func=labels.get, key="undo_id")
+if st.button("Undo import", disabled=chosen is None):
+    state["undo_pending"] = chosen
+if state.get("undo_pending") in labels:
+    pending = state["undo_pending"]
+    st.warning(f"Undo {labels[pending]}? Its rows are removed and the versions it "
+               "replaced come back.")
+    yes, no = st.columns(2)
+    yes.button("Yes, undo it", type="primary", on_click=undo, args=(pending,))
+    no.button("Cancel", on_click=lambda: state.pop("undo_pending", None))

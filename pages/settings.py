@@ -1,0 +1,104 @@
+"""Settings: the spec's settings, edited and saved in the store (loaders.settings.save),
+where the command lines read them too when run without --config; a download of the same values
+as a TOML file for --config.
+
+Technician costs are the owner's: an edited hourly cost that differs from the imported
+technicians table is saved as an override in [labor.hourly_cost] (a cost set back to the
+table's value drops the override). Weekly capacity is shown but not editable here: the KPIs
+read it from the technicians table only, so it changes by importing the technicians CSV.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import streamlit as st
+
+from loaders import settings as settings_mod
+from loaders import store
+from pages._common import can_see_money, get_engine, page_setup
+
+role = page_setup("settings", "Settings")
+engine = get_engine()
+saved = settings_mod.load_effective(engine)
+new = copy.deepcopy(saved)
+sla = new["sla"]
+
+
+def clock(text: str) -> dt.time:
+    return dt.datetime.strptime(text, "%H:%M").time()
+
+
+def tidy(value: float):
+    return int(value) if float(value).is_integer() else float(value)
+
+
+with st.form("settings"):
+    st.subheader("SLA clock")
+    sla["clock"] = st.radio("Clock", ["business", "24x7"], horizontal=True,
+                            index=["business", "24x7"].index(sla["clock"]))
+    sla["business_days"] = st.multiselect("Business days", settings_mod.DAYS,
+                                          default=sla["business_days"])
+    start, end = st.columns(2)
+    hours = (start.time_input("Day starts", clock(sla["business_hours"][0])),
+             end.time_input("Day ends", clock(sla["business_hours"][1])))
+    sla["business_hours"] = [t.strftime("%H:%M") for t in hours]
+    sla["holidays_country"] = st.text_input(
+        "Public holidays of (country code)", sla["holidays_country"],
+        help="e.g. US or GB; empty: no public holidays").strip().upper()
+    sla["review_threshold"] = int(st.number_input(
+        "Review threshold (aged tickets per team)", min_value=1, step=1,
+        value=int(sla["review_threshold"])))
+    st.caption("Targets in hours per priority; 0 means no target.")
+    for table, label in (("response_hours", "Response"),
+                         ("resolution_hours", "Resolution")):
+        cols = st.columns(len(settings_mod.PRIORITIES))
+        targets = {p: cols[i].number_input(f"{label} {p}", min_value=0.0, step=0.5,
+                                           value=float(sla[table].get(p, 0)))
+                   for i, p in enumerate(settings_mod.PRIORITIES)}
+        sla[table] = {p: tidy(v) for p, v in targets.items() if v > 0}
+    st.subheader("Other")
+    new["tiers"]["window_months"] = int(st.number_input(
+        "Tier window (months)", min_value=1, max_value=24, step=1,
+        value=int(new["tiers"]["window_months"])))
+    new["timezone"] = st.text_input("Time zone", new["timezone"],
+                                    help="e.g. UTC or America/New_York").strip()
+    orders = ["auto", "day_first", "month_first"]
+    new["import"]["date_order"] = st.selectbox(
+        "Date order for imports (03/04/2026)", orders,
+        index=orders.index(new["import"]["date_order"]))
+    if can_see_money(role):
+        st.subheader("Costs and rates")
+        labor = new["labor"]
+        left, right = st.columns(2)
+        labor["default_hourly_cost"] = left.number_input(
+            "Default hourly cost", min_value=0.0, step=1.0,
+            value=float(labor["default_hourly_cost"]))
+        labor["default_bill_rate"] = right.number_input(
+            "Default bill rate", min_value=0.0, step=1.0,
+            value=float(labor["default_bill_rate"]))
+        techs = store.read_table(engine, "technicians")[
+            ["name", "team", "hourly_cost", "weekly_capacity_hours"]].sort_values("name")
+        imported = dict(zip(techs["name"], techs["hourly_cost"]))
+        techs["hourly_cost"] = [labor["hourly_cost"].get(n, c) for n, c in imported.items()]
+        edited = st.data_editor(techs, key="technicians", hide_index=True,
+                                disabled=["name", "team", "weekly_capacity_hours"])
+        st.caption("Capacity comes from the technicians import.")
+        for name, cost in zip(edited["name"], edited["hourly_cost"]):
+            if cost == cost and cost != imported.get(name):  # not NaN, not the table's
+                labor["hourly_cost"][name] = float(cost)
+            else:
+                labor["hourly_cost"].pop(name, None)
+    submitted = st.form_submit_button("Save settings", type="primary")
+
+if submitted:
+    try:
+        settings_mod.save(engine, new)
+        saved = new
+        st.cache_data.clear()
+        st.success("Saved. The dashboard and the command line (without --config) now use "
+                   "these settings.")
+    except settings_mod.SettingsError as bad:
+        st.error(str(bad))
+st.download_button("Download settings.toml (for --config)", settings_mod.to_text(saved),
+                   "settings.toml", "application/toml")
