@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except (SQLAlchemyError, ImportError, ValueError) as exc:
-        print(f"error: cannot open the store at {store.database_url(args.db)} "
+        print(f"error: cannot open the store at {store.display_url(args.db)} "
               f"({type(exc).__name__}); check --db or CADENCE_DB_URL.", file=sys.stderr)
         return 1
 

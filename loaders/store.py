@@ -26,6 +26,16 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get("CADENCE_DB_URL") or DEFAULT_URL
 
 
+def display_url(url: str | None = None) -> str:
+    """The store's URL for messages and logs: the password masked."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(database_url(url)).render_as_string(hide_password=True)
+    except Exception:  # not even a URL: say so without echoing it
+        return "(an unreadable database URL)"
+
+
 def connect(url: str | None = None) -> Engine:
     """An engine with the schema created. SQLite gets WAL and a busy timeout so that a
     reader (the dashboard) and an import can work at the same time."""
