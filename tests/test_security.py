@@ -13,7 +13,7 @@ SECRET_PATTERNS = [
     re.compile(r"-----BEGIN (RSA |EC |OPENSSH )?PRIVATE KEY-----"),
     re.compile(r"AKIA[0-9A-Z]{16}"),                          # AWS access key id
     re.compile(r"client_secret\s*=\s*\"[^\"<]{8,}\""),        # OIDC secret in TOML
-    re.compile(r"postgres(ql)?(\+\w+)?://[^:/\s@]+:[^@\s/]{3,}@"),  # URL with a password
+    re.compile(r"postgres(ql)?(\+\w+)?://[^:/\s@]+:[^@\s/{}*]{3,}@"),  # URL with a password
 ]
 
 
