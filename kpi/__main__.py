@@ -1,18 +1,21 @@
 """`python -m kpi report [--db URL] [--as-of YYYY-MM-DD] [--weeks N] [--config PATH]
-[--format text|json]` — the weekly report from the store (see SPEC, Command line)."""
+[--format text|json]` — the weekly report from the store; `python -m kpi qbr --client NAME
+--quarter 2026Q3 [--db URL] [--config PATH] --out FILE.xlsx|FILE.pdf` — one client's QBR
+pack (see SPEC, Command line)."""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from loaders import store
 from loaders.settings import SettingsError, load_effective
 
-from . import data, report
+from . import data, qbr, report
 
 
 def _date(text: str) -> dt.date:
@@ -39,11 +42,53 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--weeks", type=_weeks, default=12, help="weeks of trend (default 12)")
     rep.add_argument("--config", help="settings TOML file")
     rep.add_argument("--format", choices=("text", "json"), default="text")
+    pack = sub.add_parser("qbr", help="one client's quarterly business review pack")
+    pack.add_argument("--client", required=True, help="the client's name as in the store")
+    pack.add_argument("--quarter", required=True, help="the quarter, like 2026Q3")
+    pack.add_argument("--db", help="database URL (default: $CADENCE_DB_URL, else "
+                      "sqlite:///cadence.db)")
+    pack.add_argument("--config", help="settings TOML file")
+    pack.add_argument("--out", required=True, help="FILE.xlsx (workbook) or FILE.pdf")
     return parser
+
+
+QBR_WRITERS = {".xlsx": "to_workbook", ".pdf": "to_pdf"}
+
+
+def _qbr(args) -> int:
+    """Errors as one plain line on stderr and exit 1, like `report`."""
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in QBR_WRITERS:
+        print(f"error: --out must end in .xlsx or .pdf, not '{Path(args.out).name}'.",
+              file=sys.stderr)
+        return 1
+    try:
+        qbr.quarter_bounds(args.quarter)
+        engine = store.connect(args.db)
+        settings = load_effective(engine, args.config)
+        pack = qbr.build_pack(data.load(engine), args.client, args.quarter, settings)
+    except (ValueError, SettingsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (SQLAlchemyError, ImportError) as exc:
+        print(f"error: cannot read the store at {store.display_url(args.db)} "
+              f"({type(exc).__name__}); check --db or CADENCE_DB_URL.", file=sys.stderr)
+        return 1
+    from . import qbr_export  # openpyxl and reportlab only when a pack is written
+    try:
+        getattr(qbr_export, QBR_WRITERS[suffix])(pack, args.out)
+    except OSError as exc:
+        print(f"error: cannot write {args.out} ({exc.strerror or type(exc).__name__}).",
+              file=sys.stderr)
+        return 1
+    print(f"wrote {args.out}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "qbr":
+        return _qbr(args)
     try:
         engine = store.connect(args.db)
         settings = load_effective(engine, args.config)
@@ -57,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except (SQLAlchemyError, ImportError) as exc:
-        print(f"error: cannot read the store at {store.database_url(args.db)} "
+        print(f"error: cannot read the store at {store.display_url(args.db)} "
               f"({type(exc).__name__}); check --db or CADENCE_DB_URL.", file=sys.stderr)
         return 1
     if args.format == "json":
