@@ -1,0 +1,78 @@
+"""Client tiers (owner and manager): effort versus revenue per client over the last
+`tiers.window_months` full months before the cut-off (SPEC KPI 5), each client's movement
+since the previous window (the tiers at the cut-off minus `window_months` months), a
+sortable table and a drill-in per client.
+
+Manager view (no money): no dollar amount or rate appears anywhere on the page. The
+scatter's x axis is then the client's revenue rank in its window (1 = lowest revenue,
+ties share a rank), which keeps the picture: the median rank splits the clients exactly
+where the median revenue does. The table shows tier, movement, effort index, hours and
+that rank; the drill-in shows hours and ticket categories only.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi import margin, periods, tiers
+from kpi.metrics import METRICS
+from pages import _margin_figures as figures
+from pages._common import (can_see_money, data_and_settings, page_setup, sidebar_filters,
+                           slice_data)
+
+role = page_setup("tiers", "Client tiers")
+show_money = can_see_money(role)
+data, settings = data_and_settings()
+chosen = sidebar_filters(data)
+cut, window = chosen["cutoff"], int(settings["tiers"]["window_months"])
+args = (data.agreements, data.time_entries, data.technicians)
+months = periods.full_months_before(cut, window)
+prev_cut = cut - pd.DateOffset(months=window)
+now = figures.numeric(tiers.client_tiers(*args, cut, settings))
+before = figures.numeric(tiers.client_tiers(*args, prev_cut, settings))
+x, x_title = ("revenue", "Revenue in window ($)") if show_money else \
+    ("revenue_rank", "Revenue rank in window (1 = lowest)")
+for frame in (now, before):
+    frame["revenue_rank"] = figures.revenue_rank(frame["revenue"])
+now = figures.tier_movement(now, before)
+
+span = f"{periods.month_label(months[0])} to {periods.month_label(months[-1])}"
+st.caption(f"Window: {span} (full months before the cut-off {cut:%Y-%m-%d}); movement is "
+           f"against the {window} months before it. {METRICS['effort_index'].how}")
+counts = now["tier"].value_counts()
+for col, tier in zip(st.columns(4), figures.TIERS):
+    col.metric(tier, int(counts.get(tier, 0)), border=True)
+st.plotly_chart(figures.tier_scatter(now, before, x=x, x_title=x_title, money=show_money),
+                theme=None)
+st.caption("Arrows run from a client's place in the previous window to now, for clients "
+           "whose tier changed.")
+
+money_cols = ["revenue", "effective_hourly_rate"] if show_money else ["revenue_rank"]
+table = now[["client", "tier", "movement", "effort_index", "hours", *money_cols]]
+st.dataframe(table, hide_index=True, column_config={
+    "effort_index": st.column_config.NumberColumn("effort index", format="%.2f"),
+    "hours": st.column_config.NumberColumn(format="%,.1f h"),
+    "revenue": st.column_config.NumberColumn(format="$%,.0f"),
+    "effective_hourly_rate": st.column_config.NumberColumn("effective rate", format="$%,.2f"),
+    "revenue_rank": st.column_config.NumberColumn("revenue rank", format="%.1f")})
+
+st.subheader("One client")
+names = sorted(now["client"])
+client = st.selectbox("Client", names, index=names.index(chosen["client"])
+                      if chosen["client"] in names else 0)
+mine = slice_data(data, None, client)
+last12 = periods.last_months(cut - pd.Timedelta(days=1), 12)
+monthly = figures.numeric(margin.service_margin(
+    mine.agreements, mine.time_entries, mine.technicians, last12, settings, cutoff=cut))
+keep = ["month", "hours", *(["revenue", "effective_hourly_rate"] if show_money else [])]
+left, right = st.columns([3, 2])
+left.dataframe(monthly[keep], hide_index=True, column_config={
+    "revenue": st.column_config.NumberColumn(format="$%,.0f"),
+    "hours": st.column_config.NumberColumn(format="%,.1f h"),
+    "effective_hourly_rate": st.column_config.NumberColumn("effective rate", format="$%,.2f")})
+t = mine.tickets
+t = t[(t["created_at"] >= months[0]) & (t["created_at"] < periods.month_bounds(months[-1])[1])]
+top = t["category"].fillna("(none)").value_counts().head(5).rename_axis("category") \
+    .reset_index(name="tickets")
+right.caption(f"Top ticket categories, created {span}")
+right.dataframe(top, hide_index=True)

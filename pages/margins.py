@@ -1,0 +1,82 @@
+"""Margins (owner only): service margin per month, per client and per agreement, the
+effective hourly rate, and technician utilisation against the 75–85 % band (SPEC KPI 4).
+
+The trend covers the 12 calendar months up to the one holding the chosen week's Sunday,
+cut at the cut-off (the last month is month-to-date when the cut-off falls inside it).
+The sidebar's client narrows the margins; utilisation is always every technician's.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi import margin, periods, utilisation
+from kpi.metrics import METRICS
+from pages import _margin_figures as figures
+from pages._common import (data_and_settings, hours, money, page_setup, percent,
+                           sidebar_filters, slice_data)
+
+page_setup("margins", "Margins")
+data, settings = data_and_settings()
+chosen = sidebar_filters(data)
+cut = chosen["cutoff"]
+view = slice_data(data, None, chosen["client"])
+months = periods.last_months(cut - pd.Timedelta(days=1), 12)
+mtd = periods.month_label(months[-1]) if periods.month_bounds(months[-1])[1] > cut else None
+args = (view.agreements, view.time_entries, view.technicians)
+monthly = margin.service_margin(*args, months, settings, cutoff=cut)
+MONEY = {c: st.column_config.NumberColumn(format="$%,.0f") for c in (
+    "revenue", "recurring_revenue", "labor_revenue", "labor_cost", "hard_cost", "margin")}
+COLS = {**MONEY, "margin_percent": st.column_config.NumberColumn("margin %", format="%.1f %%"),
+        "hours": st.column_config.NumberColumn(format="%,.1f h"),
+        "effective_hourly_rate": st.column_config.NumberColumn("effective rate",
+                                                               format="$%,.2f")}
+
+labels = monthly["month"].tolist()[::-1]
+month = st.selectbox("Month", labels, format_func=lambda m: f"{m} (month to date)"
+                     if m == mtd else m, help="For the headline numbers and the tables.")
+row = monthly.set_index("month").loc[month]
+scope = f"{chosen['client']} only. " if chosen["client"] else ""
+st.caption(f"{scope}Nothing after the cut-off {cut:%Y-%m-%d %H:%M} counts.")
+headline = [("Revenue", money(row["revenue"]), "revenue"),
+            ("Margin", money(row["margin"]), "margin"),
+            ("Margin %", percent(row["margin_percent"], 1), "margin_percent"),
+            ("Labour cost", money(row["labor_cost"]), "labor_cost"),
+            ("Effective hourly rate", money(row["effective_hourly_rate"], cents=True),
+             "effective_hourly_rate")]
+for col, (label, text, key) in zip(st.columns(5), headline):
+    col.metric(label, text, help=METRICS[key].how, border=True)
+st.caption(f"Hard cost {money(row['hard_cost'])} · hours worked {hours(row['hours'])}")
+st.plotly_chart(figures.margin_trend_figure(monthly, mtd), theme=None)
+
+st.subheader(f"By client, {month}")
+clients = margin.service_margin(*args, [month], settings, cutoff=cut, by_client=True)
+clients = figures.numeric(clients).drop(columns="month") \
+    .sort_values(["margin", "client"], ignore_index=True)
+clients.insert(1, "flag", ["costs more than it pays" if m < 0 else "" for m in
+                           clients["margin"]])
+losing = int((clients["margin"] < 0).sum())
+if losing:
+    st.warning(f"{losing} client(s) cost more than they pay this month (listed first).",
+               icon=":material/trending_down:")
+st.dataframe(clients.style.apply(lambda r: ["background-color: #ffebe9" if r["margin"] < 0
+                                            else ""] * len(r), axis=1),
+             hide_index=True, column_config=COLS)
+
+st.subheader(f"By agreement, {month}")
+agreements = margin.margin_by_agreement(*args, [month], settings, cutoff=cut)
+st.dataframe(figures.numeric(agreements).sort_values(["margin", "client"], ignore_index=True)
+             .drop(columns="month"), hide_index=True, column_config=COLS)
+
+st.subheader("Utilisation, last 4 weeks")
+util = utilisation.utilisation(data.time_entries, data.technicians, cut - 4 * periods.WEEK,
+                               cut, settings)
+st.caption(f"{METRICS['utilisation_percent'].how} {cut - 4 * periods.WEEK:%Y-%m-%d} to "
+           f"{cut - pd.Timedelta(days=1):%Y-%m-%d}. Logged % counts all hours worked.")
+st.plotly_chart(figures.utilisation_figure(util), theme=None)
+st.dataframe(figures.numeric(util), hide_index=True, column_config={
+    "billable_hours": st.column_config.NumberColumn("billable hours", format="%,.1f h"),
+    "hours": st.column_config.NumberColumn("hours", format="%,.1f h"),
+    "capacity": st.column_config.NumberColumn("capacity", format="%,.1f h"),
+    "utilisation_percent": st.column_config.NumberColumn("billable %", format="%.1f %%"),
+    "logged_percent": st.column_config.NumberColumn("logged %", format="%.1f %%")})

@@ -1,0 +1,173 @@
+"""The Margins page (owner only), run by AppTest on the sample store, and its chart
+builders on hand-built frames. Expected numbers come from kpi/ for the same cut-off."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi import data as kpi_data
+from kpi import margin, periods, utilisation
+from loaders import sample, store
+from loaders import settings as settings_mod
+from pages import _margin_figures as figures
+from pages._common import money, percent
+from tests.conftest import ROOT
+
+WEEK = "2026-11-16"
+CUT = periods.cutoff(WEEK)                      # 2026-11-23 00:00
+MONTHS = periods.last_months(CUT - pd.Timedelta(days=1), 12)
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('margins') / 'cadence.db'}"
+    engine = store.connect(url)
+    sample.load_sample(engine)
+    return url, kpi_data.load(engine), settings_mod.load_effective(engine)
+
+
+def run_page(url, monkeypatch, role=None, month=None):
+    monkeypatch.setenv("CADENCE_DB_URL", url)
+    at = AppTest.from_file(str(ROOT / "pages" / "margins.py"), default_timeout=180)
+    at.query_params["week"] = WEEK
+    if role:
+        at.session_state["role_override"] = role
+    at.run()
+    if month:
+        next(s for s in at.selectbox if s.label == "Month").set_value(month).run()
+    return at
+
+
+def args(d):
+    return d.agreements, d.time_entries, d.technicians
+
+
+def chart_specs(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("month", [None, "2026-08"])
+def test_owner_sees_the_kpi_numbers(sample_store, monkeypatch, month):
+    url, d, settings = sample_store
+    at = run_page(url, monkeypatch, month=month)
+    assert not at.exception
+    monthly = margin.service_margin(*args(d), MONTHS, settings, cutoff=CUT)
+    label = month or "2026-11"
+    row = monthly.set_index("month").loc[label]
+    shown = {m.label: m.value for m in at.metric}
+    assert shown == {"Revenue": money(row["revenue"]), "Margin": money(row["margin"]),
+                     "Margin %": percent(row["margin_percent"], 1),
+                     "Labour cost": money(row["labor_cost"]),
+                     "Effective hourly rate": money(row["effective_hourly_rate"], cents=True)}
+
+    by_client = margin.service_margin(*args(d), [label], settings, cutoff=CUT,
+                                      by_client=True).set_index("client")
+    table = at.dataframe[0].value
+    assert sorted(table["client"]) == sorted(by_client.index)
+    assert table["margin"].tolist() == sorted(table["margin"])        # worst first
+    for c in ("revenue", "labor_cost", "hard_cost", "margin"):
+        assert table.set_index("client")[c].to_dict() == pytest.approx(by_client[c].to_dict())
+    negative = table["margin"] < 0
+    assert (table.loc[negative, "flag"] == "costs more than it pays").all()
+    assert (table.loc[~negative, "flag"] == "").all()
+
+    agreements = margin.margin_by_agreement(*args(d), [label], settings, cutoff=CUT)
+    shown_ag = at.dataframe[1].value
+    assert len(shown_ag) == len(agreements)
+    assert shown_ag["margin"].sum() == pytest.approx(agreements["margin"].sum())
+    assert shown_ag["margin"].sum() == pytest.approx(row["margin"])
+
+
+def test_november_is_month_to_date_and_bayside_loses_money(sample_store, monkeypatch):
+    url, d, settings = sample_store
+    at = run_page(url, monkeypatch)
+    month_box = next(s for s in at.selectbox if s.label == "Month")
+    assert month_box.options[0] == "2026-11 (month to date)" and month_box.value == "2026-11"
+    assert at.dataframe[0].value.iloc[0]["client"] == "Bayside Dental"
+    assert "cost more than they pay" in at.warning[0].value
+    trend = chart_specs(at)[0]
+    monthly = margin.service_margin(*args(d), MONTHS, settings, cutoff=CUT)
+    bars = {t["name"]: t for t in trend["data"] if t["type"] == "bar"}
+    assert bars["Recurring revenue"]["y"] == pytest.approx(monthly["recurring_revenue"].tolist())
+    assert bars["Hard cost"]["y"] == pytest.approx(monthly["hard_cost"].tolist())
+    assert trend["layout"]["shapes"][0]["x0"] == pytest.approx(10.5)   # the 12th month
+    assert any(a.get("text") == "month to date" for a in trend["layout"]["annotations"])
+
+
+def test_utilisation_table_and_band(sample_store, monkeypatch):
+    url, d, settings = sample_store
+    at = run_page(url, monkeypatch)
+    expected = utilisation.utilisation(d.time_entries, d.technicians, CUT - 4 * periods.WEEK,
+                                       CUT, settings).set_index("technician")
+    shown = at.dataframe[2].value.set_index("technician")
+    assert shown.loc["Marcus Bell", "band"] == "above"
+    assert shown.loc["Owen Fletcher", "band"] == "below"
+    assert shown["utilisation_percent"].to_dict() == pytest.approx(
+        pd.to_numeric(expected["utilisation_percent"]).to_dict())
+    assert shown["logged_percent"].to_dict() == pytest.approx(
+        pd.to_numeric(expected["logged_percent"]).to_dict())
+    chart = chart_specs(at)[1]
+    band = chart["layout"]["shapes"][0]
+    assert (band["x0"], band["x1"]) == (75, 85)
+
+
+@pytest.mark.parametrize("role", ["manager", "technician"])
+def test_other_roles_see_no_margins(sample_store, monkeypatch, role):
+    url, _, _ = sample_store
+    at = run_page(url, monkeypatch, role=role)
+    assert not at.exception
+    assert "not available to the " + role in at.warning[0].value
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+    assert not any("$" in m.value for m in at.markdown)
+
+
+# ------------------------------------------------------------------- pure figure builders
+def test_margin_trend_figure_stacks_revenue_beside_cost():
+    monthly = pd.DataFrame({"month": ["2026-09", "2026-10", "2026-11"],
+                            "recurring_revenue": [100.0, 100.0, 100.0],
+                            "labor_revenue": [50.0, 20.0, 0.0],
+                            "labor_cost": [60.0, 30.0, 0.0], "hard_cost": [10.0, 10.0, 0.0],
+                            "margin_percent": [53.3, 66.7, None]})
+    fig = figures.margin_trend_figure(monthly, mtd_month="2026-11")
+    assert [t.type for t in fig.data] == ["bar"] * 4 + ["scatter"]
+    rec, lab, cost, hard, line = fig.data
+    assert rec.offsetgroup == lab.offsetgroup == "revenue"
+    assert cost.offsetgroup == hard.offsetgroup == "cost"
+    assert list(lab.base) == [100.0, 100.0, 100.0] and list(hard.base) == [60.0, 30.0, 0.0]
+    assert line.yaxis == "y2" and line.y[:2] == (53.3, 66.7)
+    assert {lab.marker.pattern.shape, hard.marker.pattern.shape} == {"/", "x"}  # print
+    assert fig.layout.shapes[0].x0 == 1.5 and fig.layout.shapes[0].x1 == 2.5
+    assert fig.layout.plot_bgcolor == "white"
+    assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+    assert fig.layout.yaxis2.title.text == "Margin %"
+
+
+def test_margin_trend_figure_without_month_to_date():
+    monthly = pd.DataFrame({"month": ["2026-10"], "recurring_revenue": [1.0],
+                            "labor_revenue": [0.0], "labor_cost": [2.0], "hard_cost": [0.0],
+                            "margin_percent": [-100.0]})
+    fig = figures.margin_trend_figure(monthly, mtd_month=None)
+    assert not fig.layout.shapes
+    ticks = fig.layout.yaxis2.tickvals
+    assert min(ticks) <= -100.0 and max(ticks) >= -100.0   # the line's band is ticked
+    assert fig.layout.yaxis2.range[0] < min(ticks)          # and sits above the bars
+    assert fig.layout.yaxis.range == (0, 2.0 * 1.6)
+
+
+def test_utilisation_figure_shades_the_band_and_labels_bars():
+    util = pd.DataFrame({"technician": ["Ann", "Bob", "Cy"],
+                         "utilisation_percent": [90.0, 80.0, None],
+                         "logged_percent": [95.0, 85.0, None],
+                         "band": ["above", "in band", None]})
+    fig = figures.utilisation_figure(util)
+    band = fig.layout.shapes[0]
+    assert (band.x0, band.x1, band.type) == (75.0, 85.0, "rect")
+    bars = fig.data[0]
+    assert bars.type == "bar" and bars.orientation == "h"
+    assert list(bars.y) == ["Cy", "Bob", "Ann"] and list(bars.x) == [0.0, 80.0, 90.0]
+    assert list(bars.text) == ["–", "80 % · in band", "90 % · above"]
+    assert fig.data[1].marker.symbol == "diamond-open"
+    assert fig.layout.xaxis.title.text == "% of capacity"
