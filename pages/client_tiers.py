@@ -16,8 +16,8 @@ import streamlit as st
 
 from kpi import margin, periods, tiers
 from kpi.metrics import METRICS
-from pages import _margin_figures as figures
-from pages._common import (can_see_money, data_and_settings, page_setup, sidebar_filters,
+from pages._lib import margin_figures as figures
+from pages._lib.common import (can_see_money, data_and_settings, page_setup, sidebar_filters,
                            slice_data)
 
 role = page_setup("tiers", "Client tiers")

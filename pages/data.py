@@ -1,7 +1,7 @@
 """Data: upload PSA exports, preview each before anything is written (detected vendor and
 kind, column mapping, first rows as stored, rejected rows with reasons), fix a mapping
 (saved as a user mapping in the settings, [mappings.NAME]), import with a per-file summary
-and rejected rows as CSV, and undo an import from the history. Logic: _data_helpers.py.
+and rejected rows as CSV, and undo an import from the history. Logic: _lib/data_helpers.py.
 """
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import streamlit as st
 
 from loaders import settings as settings_mod
 from loaders import store
-from pages import _data_helpers as helpers
-from pages._common import get_engine, page_setup
+from pages._lib import data_helpers as helpers
+from pages._lib.common import get_engine, page_setup
 
 page_setup("data", "Data")
 engine = get_engine()

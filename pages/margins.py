@@ -12,8 +12,8 @@ import streamlit as st
 
 from kpi import margin, periods, utilisation
 from kpi.metrics import METRICS
-from pages import _margin_figures as figures
-from pages._common import (data_and_settings, hours, money, page_setup, percent,
+from pages._lib import margin_figures as figures
+from pages._lib.common import (data_and_settings, hours, money, page_setup, percent,
                            sidebar_filters, slice_data)
 
 page_setup("margins", "Margins")

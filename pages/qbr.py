@@ -9,7 +9,7 @@ import streamlit as st
 
 from kpi import qbr
 from kpi.qbr_export import to_pdf, to_workbook
-from pages._common import (can_see_money, count, data_and_settings, hours, money,
+from pages._lib.common import (can_see_money, count, data_and_settings, hours, money,
                            page_setup, percent)
 
 role = page_setup("qbr", "QBR")

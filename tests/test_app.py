@@ -1,20 +1,57 @@
-"""The dashboard's first page, run by Streamlit's AppTest on a fresh store."""
+"""app.py: navigation by role, the store's freshness, the sample-data label, first start
+on an empty store; and every page refusing a role it isn't for when opened directly."""
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from loaders import store
+from loaders.sample import load_sample
+from pages._lib.common import PAGE_ROLES
 from tests.conftest import ROOT
 
+PAGE_FILES = {"weekly": "weekly_review.py", "margins": "margins.py",
+              "tiers": "client_tiers.py", "qbr": "qbr.py", "data": "data.py",
+              "settings": "settings.py"}
 
-def test_first_start_loads_the_sample_and_shows_the_store(tmp_path, monkeypatch):
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'sample.db'}"
+    load_sample(store.connect(url))
+    return url
+
+
+def test_first_start_loads_and_labels_the_sample(tmp_path, monkeypatch):
     monkeypatch.setenv("CADENCE_DB_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240).run()
     assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["tickets"] == "15,000" and metrics["technicians"] == "20"
-    assert "sample data" in at.info[0].value
-    overview = at.dataframe[0].value
-    assert overview.set_index("table").loc["time_entries",
-                                            "rows"] == 26_030
-    history = at.dataframe[1].value
-    assert len(history) == 11 and (history["rows_rejected"] == 0).all()
+    assert store.table_counts(store.connect(f"sqlite:///{tmp_path / 'fresh.db'}"))[
+        "tickets"] == 15_000
+    sidebar_text = " ".join(i.value for i in at.sidebar.info)
+    assert "Sample data" in sidebar_text
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "Data up to 2026-11-22" in captions and "last import" in captions
+    assert at.title[0].value == "Weekly review"  # the landing page
+
+
+@pytest.mark.parametrize("role", ["owner", "manager", "technician"])
+@pytest.mark.parametrize("page", list(PAGE_FILES))
+def test_each_page_applies_its_own_role_rule(sample_url, monkeypatch, role, page):
+    monkeypatch.setenv("CADENCE_DB_URL", sample_url)
+    at = AppTest.from_file(str(ROOT / "pages" / PAGE_FILES[page]), default_timeout=240)
+    at.session_state["role_override"] = role
+    at.query_params["week"] = "2026-11-16"
+    at.run()
+    assert not at.exception
+    refused = any("not available to the" in w.value for w in at.warning)
+    assert refused == (role not in PAGE_ROLES[page])
+    if refused:  # nothing of the page's content leaks out
+        assert not at.metric and not at.dataframe
+
+
+def test_local_mode_role_comes_from_the_environment(sample_url, monkeypatch):
+    monkeypatch.setenv("CADENCE_DB_URL", sample_url)
+    monkeypatch.setenv("CADENCE_ROLE", "technician")
+    at = AppTest.from_file(str(ROOT / "pages" / "margins.py"), default_timeout=240).run()
+    assert any("not available to the technician role" in w.value for w in at.warning)

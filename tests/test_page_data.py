@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders import sample, store
 from loaders import settings as settings_mod
-from pages import _data_helpers as helpers
+from pages._lib import data_helpers as helpers
 from tests.conftest import FIXTURES, ROOT
 
 PAGE = str(ROOT / "pages" / "data.py")

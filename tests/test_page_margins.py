@@ -12,8 +12,8 @@ from kpi import data as kpi_data
 from kpi import margin, periods, utilisation
 from loaders import sample, store
 from loaders import settings as settings_mod
-from pages import _margin_figures as figures
-from pages._common import money, percent
+from pages._lib import margin_figures as figures
+from pages._lib.common import money, percent
 from tests.conftest import ROOT
 
 WEEK = "2026-11-16"

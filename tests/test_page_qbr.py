@@ -9,7 +9,7 @@ from kpi import data, qbr
 from loaders import store
 from loaders.sample import load_sample
 from loaders.settings import load_effective
-from pages._common import hours, percent
+from pages._lib.common import hours, percent
 from tests.conftest import ROOT
 
 CLIENT, QUARTER = "Bayside Dental", "2026Q3"

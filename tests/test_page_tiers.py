@@ -12,7 +12,7 @@ from kpi import data as kpi_data
 from kpi import margin, periods, tiers
 from loaders import sample, store
 from loaders import settings as settings_mod
-from pages import _margin_figures as figures
+from pages._lib import margin_figures as figures
 from tests.conftest import ROOT
 
 WEEK = "2026-11-16"

@@ -61,6 +61,9 @@ def current_role() -> str | None:
 
 def page_setup(page: str, title: str) -> str:
     """Title, role check for this page (stops the script when not allowed); the role."""
+    # Wide layout also when the page is run on its own (app.py sets the same).
+    st.set_page_config(page_title=f"{title} · Cadence", page_icon=":material/monitoring:",
+                       layout="wide")
     role = current_role()
     if role is None:
         st.title("Cadence")
@@ -144,7 +147,8 @@ def url_filters(data: kpi_data.StoreData) -> dict:
     latest = data.tickets["created_at"].max()
     default_week = periods.week_start(latest if pd.notna(latest) else pd.Timestamp.today())
     try:
-        week = periods.week_start(pd.Timestamp(params.get("week", "")))
+        asked = pd.Timestamp(params.get("week") or "")
+        week = periods.week_start(asked) if pd.notna(asked) else default_week
     except (ValueError, TypeError):
         week = default_week
     teams = sorted(set(data.tickets["team"].dropna()) | set(data.tickets["board"].dropna()))
@@ -190,8 +194,13 @@ def slice_data(data: kpi_data.StoreData, team: str | None, client: str | None
     if client:
         tickets = tickets[tickets["client"] == client]
     keep = lambda f: f[f["client"] == client] if client and "client" in f else f  # noqa: E731
+    csat = keep(data.csat)
+    if team:  # a survey belongs to the team of its ticket
+        on_team = pd.MultiIndex.from_frame(tickets[["source_system", "ticket_id"]])
+        csat = csat[pd.MultiIndex.from_frame(csat[["source_system", "ticket_id"]])
+                    .isin(on_team)]
     return kpi_data.StoreData(tickets, keep(data.time_entries), keep(data.agreements),
-                              keep(data.csat), data.technicians)
+                              csat, data.technicians)
 
 
 # ---------------------------------------------------------------------------- formats

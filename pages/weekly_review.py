@@ -1,0 +1,132 @@
+"""Weekly review: the page a service manager opens on Monday (SPEC "Who uses it").
+
+Numbers come from the KPI engine on the cached store frames; the heavy part is cached per
+(store version, week, team, client). "About to breach" is judged at the week's cut-off for
+a past week, at the current time for the week still running. Margin follows the client
+filter only (revenue has no team) and tiers are portfolio-wide (a tier is relative to the
+other clients); the cards' help says so.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi import aged, breach, csat, margin, periods, sla_clock, tiers
+from kpi.backlog import backlog_trend
+from kpi.metrics import METRICS, movement
+from loaders import store
+from pages._lib import weekly_figures as wf
+from pages._lib.common import (can_see_money, count, data_and_settings, get_engine, page_setup,
+                           percent, sidebar_filters, slice_data, store_version)
+
+WEEKS = 12
+COLOUR = {True: "normal", False: "inverse", None: "off"}   # metrics.higher_is_better
+CHOICES = {"Opened in the week": "opened", "Closed in the week": "closed",
+           "Open at the end of the week": "open at end"}
+
+
+@st.cache_data(show_spinner="Computing the week...", max_entries=32)
+def week_numbers(_data, _settings, key: tuple, at: pd.Timestamp) -> dict:
+    """Everything the page shows for one (store version, week, team, client); ``at`` is the
+    instant "about to breach" is judged at."""
+    _, _, week, team, client = key
+    cut = pd.Timestamp(week) + periods.WEEK
+    view = slice_data(_data, team, client)
+    t, weeks = view.tickets, periods.last_weeks(cut, WEEKS)
+    pair = ["source_system", "ticket_id"]   # CSAT follows the team through its ticket
+    responses = view.csat[pd.MultiIndex.from_frame(view.csat[pair]).isin(
+        pd.MultiIndex.from_frame(t[pair]))] if team else view.csat
+    months = periods.last_months(cut - pd.Timedelta(days=1), 12)
+    tier_at = {m: tiers.client_tiers(_data.agreements, _data.time_entries, _data.technicians,
+                                     m, _settings) for m in {periods.month_start(w + periods.WEEK)
+                                                             for w in weeks}}
+    reprice = [int((tier_at[periods.month_start(w + periods.WEEK)]["tier"] == "Reprice").sum())
+               for w in weeks]
+    return {"trend": backlog_trend(t, weeks), "csat": csat.csat_weekly(responses, weeks),
+            "aged_series": wf.aged_counts(t, sla_clock.resolution_due(t, _settings),
+                                          [w + periods.WEEK for w in weeks]),
+            "teams": aged.aged_past_sla(t, cut, _settings),
+            "aged": aged.aged_tickets(t, cut, _settings),
+            "margin": margin.service_margin(view.agreements, view.time_entries,
+                                            view.technicians, months, _settings, cutoff=cut),
+            "reprice": reprice,
+            "breach": breach.about_to_breach(t, at, _settings),
+            "comments": wf.negative_comments(responses, cut - 2 * periods.WEEK, cut)}
+
+
+def card(col, key: str, value: str, series, change, unit: str = "", note: str = "vs last week",
+         more: str = ""):
+    m = METRICS[key]
+    delta = None if change is None or pd.isna(change) else f"{change:+,.{1 if unit else 0}f}{unit}"
+    flat = delta is None or movement(key, round(change, 1)) == "flat"
+    col.metric(m.label, value, delta=delta, border=True,
+               delta_color="off" if flat else COLOUR[m.higher_is_better],
+               chart_data=[v for v in series if v is not None and pd.notna(v)],
+               help=f"{m.how} {more}".strip(), delta_description=note)
+
+
+role = page_setup("weekly", "Weekly review")
+data, settings = data_and_settings()
+f = sidebar_filters(data)
+week, cut, team, client = f["week"], f["cutoff"], f["team"], f["client"]
+now = pd.Timestamp.now(tz=settings.get("timezone") or "UTC").tz_localize(None).floor("min")
+key = (store.database_url(), store_version(get_engine()), week.isoformat(), team, client)
+n = week_numbers(data, settings, key, wf.breach_instant(cut, now))
+trend, cs, mo = n["trend"], n["csat"], n["margin"]
+this, last = trend.iloc[-1], trend.iloc[-2]
+st.caption(f"Week of {week:%a %d %b %Y} to the cut-off {cut:%a %d %b %Y %H:%M} · "
+           f"{team or 'all teams'} · {client or 'all clients'}")
+
+c = st.columns(5)
+p = cs["percent_positive"].tolist()
+n_csat = int(cs["responses"].iloc[-1])
+card(c[0], "csat_percent_positive", percent(p[-1]), p,
+     None if p[-1] is None or p[-2] is None else p[-1] - p[-2], " pp",
+     f"n={n_csat}" + (" · small sample!" if n_csat < 10 else ""))
+card(c[1], "open_at_end", count(this["open_at_end"]), trend["open_at_end"],
+     this["open_at_end"] - last["open_at_end"])
+if can_see_money(role):
+    mp = mo["margin_percent"].tolist()
+    card(c[2], "margin_percent", percent(mp[-1], 1), mp,
+         None if mp[-1] is None or mp[-2] is None else mp[-1] - mp[-2], " pp",
+         f"{pd.Timestamp(mo['month'].iloc[-1]):%b} so far",
+         "Delta: against the previous full month; the line shows 12 months. Follows the client "
+         "filter, not the team one (revenue belongs to clients).")
+else:
+    card(c[2], "closed", count(this["closed"]), trend["closed"], this["closed"] - last["closed"])
+ag = n["aged_series"]
+card(c[3], "aged_past_sla", count(ag[-1]), ag, ag[-1] - ag[-2])
+card(c[4], "reprice_clients", count(n["reprice"][-1]), n["reprice"],
+     n["reprice"][-1] - n["reprice"][-2], note="all clients",
+     more="Tiers compare clients with each other, so this count ignores the filters.")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Backlog trend")
+    st.plotly_chart(wf.backlog_figure(trend), width="stretch")
+    st.plotly_chart(wf.age_figure(this), width="stretch")
+with right:
+    st.subheader("Aged past SLA per team")
+    st.caption(f"A team with {settings['sla']['review_threshold']} or more tickets past their "
+               "resolution due time at the cut-off is marked review: go through its top 3 "
+               "aging categories.")
+    st.dataframe(wf.style_aged(wf.aged_table(n["teams"])), hide_index=True)
+
+st.subheader("About to breach")
+judged = wf.breach_instant(cut, now)
+st.caption(f"Open tickets due before the close of the next working day, judged at "
+           f"{judged:%a %d %b %H:%M} "
+           f"({'now: the week is still running' if judged < cut else 'the week cut-off'}).")
+st.dataframe(n["breach"], hide_index=True,
+             column_config={"hours_left": st.column_config.NumberColumn(format="%.1f h")})
+
+st.subheader("Negative CSAT comments, this week and the week before")
+st.dataframe(n["comments"], hide_index=True,
+             column_config={"comment": st.column_config.TextColumn(width="large")})
+
+with st.expander("Tickets behind these numbers", icon=":material/list:"):
+    options = {**CHOICES, **{f"Aged past SLA: {t}": f"aged:{t}"
+                             for t in n["teams"].loc[n["teams"]["aged_past_sla"] > 0, "team"]}}
+    shown = st.selectbox("Show the tickets", list(options), key="drill")
+    st.dataframe(wf.tickets_behind(slice_data(data, team, client).tickets, options[shown], week,
+                                   n["aged"]), hide_index=True)

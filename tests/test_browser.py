@@ -1,0 +1,108 @@
+"""A real headless Chromium visits every page of the served app (`streamlit run app.py` on
+the sample store), fails on any error the page shows, and saves a screenshot of each page
+under test-artifacts/screenshots/.
+
+Needs Debian's chromium (`.ci/run` installs it); skipped with that reason without it.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from loaders import store
+from loaders.sample import load_sample
+from tests.conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium "
+                                "(apt-get install chromium; .ci/run installs it)")
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+# url path -> the page's title; "" is the landing page (the weekly review).
+PAGES = {"": "Weekly review", "margins": "Margins", "client_tiers": "Client tiers",
+         "qbr": "QBR", "data": "Data", "settings": "Settings"}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served_app(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'sample.db'}"
+    load_sample(store.connect(url))
+    port = free_port()
+    env = dict(os.environ, CADENCE_DB_URL=url, CADENCE_ROLE="owner")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("the app did not start: " + server.stdout.read().decode()[-2000:])
+    yield base
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser(served_app):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_renders_without_error(served_app, browser, path):
+    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{served_app}/{path}?week=2026-11-16", wait_until="domcontentloaded")
+    page.wait_for_selector("h1", timeout=60_000)
+    page.get_by_role("heading", name=PAGES[path]).first.wait_for(timeout=60_000)
+    # Wait until Streamlit has finished running the script (no "Running..." status).
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000)
+    # Charts and tables draw after the script has run: wait until each visible one has
+    # (those in a closed expander, another tab or not wholly in the window draw only when shown).
+    page.wait_for_function(
+        """() => {
+             const shown = sel => [...document.querySelectorAll(sel)]
+                 .filter(e => e.offsetParent !== null
+                              && e.getBoundingClientRect().bottom <= window.innerHeight);
+             return shown('[data-testid="stSkeleton"]').length === 0
+               && shown('[data-testid="stPlotlyChart"]').every(c => c.querySelector('.main-svg'))
+               && shown('[data-testid="stDataFrame"]').every(d => d.querySelector('canvas'));
+           }""", timeout=60_000)
+    page.wait_for_timeout(500)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{path or 'weekly_review'}.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0, \
+        page.locator("[data-testid='stException']").first.inner_text()
+    body = page.inner_text("body")
+    assert "Traceback" not in body and "Error" not in page.title()
+    assert not errors, errors
+    page.close()

@@ -1,0 +1,246 @@
+"""The weekly review page (AppTest on the bundled sample) and its pure figure builders."""
+from __future__ import annotations
+
+import sqlite3
+
+import pandas as pd
+import pytest
+from sqlalchemy import insert
+from streamlit.testing.v1 import AppTest
+
+from kpi import aged, csat
+from kpi import data as kpi_data
+from kpi import report
+from kpi.backlog import AGE_BUCKETS, backlog_trend
+from loaders import schema, store
+from loaders import settings as settings_mod
+from loaders.sample import load_sample
+from pages._lib import weekly_figures as wf
+from pages._lib.common import count, percent
+from tests.conftest import ROOT
+
+PAGE = str(ROOT / "pages" / "weekly_review.py")
+WEEK = "2026-11-16"
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory):
+    """The bundled sample in a SQLite file, built once for the module: (path, data, settings)."""
+    path = tmp_path_factory.mktemp("weekly") / "sample.db"
+    engine = store.connect(f"sqlite:///{path}")
+    load_sample(engine)
+    data, settings = kpi_data.load(engine), settings_mod.load_effective(engine)
+    engine.dispose()
+    return path, data, settings
+
+
+def run_page(monkeypatch, path, role=None, **params) -> AppTest:
+    monkeypatch.setenv("CADENCE_DB_URL", f"sqlite:///{path}")
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.query_params["week"] = params.pop("week", WEEK)
+    at.query_params.update(params)
+    if role:
+        at.session_state["role_override"] = role
+    at.run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["Weekly review"]
+    return at
+
+
+def metrics(at: AppTest) -> dict:
+    return {m.label: m for m in at.metric}
+
+
+def frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+# ---------------------------------------------------------------------------- the page
+def test_cards_match_the_kpi_engine(sample_store, monkeypatch):
+    path, data, settings = sample_store
+    at = run_page(monkeypatch, path)
+    shown = metrics(at)
+    expected = report.build(data, WEEK, settings)
+    this, last = expected["weeks"][-1], expected["weeks"][-2]
+    assert shown["Backlog"].value == count(this["open_at_end"])
+    assert shown["Backlog"].delta == f"{this['open_at_end'] - last['open_at_end']:+,}"
+    week_csat = csat.csat_weekly(data.csat, [pd.Timestamp(WEEK)]).iloc[0]
+    assert shown["CSAT"].value == percent(week_csat["percent_positive"])
+    assert f"n={week_csat['responses']}" in shown["CSAT"].proto.delta_description
+    assert shown["Aged past SLA"].value == count(
+        sum(t["aged_past_sla"] for t in expected["teams"]))
+    assert shown["Service margin"].value == percent(expected["months"][-1]["margin_percent"], 1)
+    assert shown["Clients to reprice"].value == count(
+        sum(c["tier"] == "Reprice" for c in expected["clients"]))
+    assert all(m.help for m in at.metric)   # every card says how it is computed
+    assert len(shown["Backlog"].proto.chart_data) == 12
+
+
+def test_aged_table_flags_infrastructure(sample_store, monkeypatch):
+    path, _, _ = sample_store
+    at = run_page(monkeypatch, path)
+    teams = frame_with(at, "status").set_index("team")
+    assert teams.loc["Infrastructure", "status"] == "review"
+    assert teams.loc["Infrastructure", "aged past SLA"] == 32
+    assert (teams.drop("Infrastructure")["status"] == "ok").all()
+    assert any("review" in c.value and "4 or more" in c.value for c in at.caption)
+
+
+def test_another_week_changes_the_numbers(sample_store, monkeypatch):
+    path, data, _ = sample_store
+    at = run_page(monkeypatch, path, week="2026-09-14")
+    expected = csat.csat_weekly(data.csat, [pd.Timestamp("2026-09-14")]).iloc[0]
+    assert metrics(at)["CSAT"].value == percent(expected["percent_positive"]) == "27 %"
+    assert "n=117" in metrics(at)["CSAT"].proto.delta_description
+
+
+def test_team_filter_changes_the_backlog(sample_store, monkeypatch):
+    path, data, _ = sample_store
+    at = run_page(monkeypatch, path, team="Infrastructure")
+    infra = data.tickets[data.tickets["team"].fillna(data.tickets["board"]) == "Infrastructure"]
+    expected = backlog_trend(infra, [pd.Timestamp(WEEK)]).iloc[0]["open_at_end"]
+    backlog = metrics(at)["Backlog"].value
+    assert backlog == count(expected)
+    assert backlog != count(backlog_trend(data.tickets, [pd.Timestamp(WEEK)])
+                            .iloc[0]["open_at_end"])
+
+
+def test_technician_sees_no_margin(sample_store, monkeypatch):
+    path, _, _ = sample_store
+    at = run_page(monkeypatch, path, role="technician")
+    shown = metrics(at)
+    assert "Service margin" not in shown and "Closed" in shown
+    assert len(at.metric) == 5
+
+
+def test_drill_down_lists_the_aged_tickets(sample_store, monkeypatch):
+    path, _, _ = sample_store
+    at = run_page(monkeypatch, path)
+    at.selectbox(key="drill").set_value("Aged past SLA: Infrastructure").run()
+    assert not at.exception
+    rows = frame_with(at, "done")
+    assert len(rows) == 32 and (rows["team"] == "Infrastructure").all()
+    assert rows["done"].isna().all()
+
+
+def test_comments_are_shown_as_text(sample_store, monkeypatch, tmp_path):
+    source, _, _ = sample_store
+    path = tmp_path / "html.db"   # a copy: the shared store (and its cache) stays as it is
+    with sqlite3.connect(source) as src, sqlite3.connect(path) as dst:
+        src.backup(dst)
+    engine = store.connect(f"sqlite:///{path}")
+    comment = "<b>x</b> **not bold** <script>alert(1)</script>"
+    with engine.begin() as conn:
+        conn.execute(insert(schema.csat_responses).values(
+            source_system="halopsa", response_id="html-1", ticket_id="21566",
+            client="Blue Heron Hotel Group", technician="Emily Carter",
+            responded_at=pd.Timestamp("2026-11-19 09:30").to_pydatetime(), score_raw="1",
+            scale="5", rating="negative", comment=comment))
+    engine.dispose()
+    at = run_page(monkeypatch, path)
+    comments = frame_with(at, "comment")
+    assert comment in comments["comment"].tolist()
+    assert comments["responded_at"].iloc[0] == pd.Timestamp("2026-11-19 09:30")
+    assert not any("<b>x</b>" in m.value for m in at.markdown)
+
+
+# ---------------------------------------------------------------------------- pure figures
+@pytest.fixture
+def trend() -> pd.DataFrame:
+    return pd.DataFrame({"week": ["2026-11-02", "2026-11-09"], "opened": [5, 7],
+                         "closed": [4, 6], "open_at_end": [10, 11],
+                         **{b: [2, 1 + i] for i, b in enumerate(AGE_BUCKETS)}})
+
+
+def test_backlog_figure(trend):
+    fig = wf.backlog_figure(trend)
+    assert [(t.type, t.name) for t in fig.data] == [
+        ("bar", "Opened"), ("bar", "Closed"), ("scatter", "Open at end")]
+    assert list(fig.data[0].y) == [5, 7] and list(fig.data[2].y) == [10, 11]
+    assert list(fig.data[1].x) == ["2026-11-02", "2026-11-09"]
+    assert fig.layout.xaxis.title.text == "Week (starting Monday)"
+    assert fig.layout.yaxis.title.text == "Tickets"
+    assert fig.layout.barmode == "group"
+
+
+def test_age_figure(trend):
+    fig = wf.age_figure(trend.iloc[-1])
+    assert [t.name for t in fig.data] == ["0–2 d", "3–7 d", "8–14 d", "15–30 d", "over 30 d"]
+    assert [t.x[0] for t in fig.data] == [1, 2, 3, 4, 5]
+    assert fig.layout.barmode == "stack"
+    assert fig.layout.xaxis.title.text == "Tickets open at the end of the week"
+
+
+def test_aged_table_and_status_colours():
+    teams = pd.DataFrame({"team": ["Infra", "Desk"], "open": [9, 3], "aged_past_sla": [5, 0],
+                          "status": ["review", "ok"],
+                          "top_categories": [["Network", "Backup"], []]})
+    table = wf.aged_table(teams)
+    assert table["top aging categories"].tolist() == ["Network, Backup", ""]
+    html = wf.style_aged(table).to_html()
+    assert wf.REVIEW in html and wf.OK in html
+
+
+def tickets_frame() -> pd.DataFrame:
+    ts = pd.Timestamp
+    return pd.DataFrame({
+        "source_system": ["a"] * 4, "ticket_id": ["1", "2", "3", "4"],
+        "summary": ["s1", "s2", "s3", "s4"], "client": ["C"] * 4,
+        "team": ["Infra", None, "Infra", "Desk"], "board": [None, "Desk", None, None],
+        "priority": ["P1", "P2", "P3", "P3"], "status_class": ["open"] * 4,
+        "created_at": [ts("2026-11-02 09:00"), ts("2026-11-10 09:00"),
+                       ts("2026-11-11 09:00"), ts("2026-11-12 09:00")],
+        "resolved_at": [pd.NaT, ts("2026-11-12 10:00"), pd.NaT, pd.NaT],
+        "closed_at": [pd.NaT] * 4, "updated_at": [pd.NaT] * 4})
+
+
+def test_aged_counts_per_cutoff():
+    tickets = tickets_frame()
+    due = pd.Series([pd.Timestamp("2026-11-05"), pd.Timestamp("2026-11-20"),
+                     pd.Timestamp("2026-11-12"), pd.NaT])
+    assert wf.aged_counts(tickets, due, [pd.Timestamp("2026-11-09"),
+                                         pd.Timestamp("2026-11-16")]) == [1, 2]
+
+
+def test_tickets_behind_each_number():
+    tickets = tickets_frame()
+    week = pd.Timestamp("2026-11-09")
+    assert wf.tickets_behind(tickets, "opened", week)["ticket_id"].tolist() == ["2", "3", "4"]
+    closed = wf.tickets_behind(tickets, "closed", week)
+    assert closed["ticket_id"].tolist() == ["2"] and closed["team"].tolist() == ["Desk"]
+    assert list(closed.columns) == wf.TICKET_COLUMNS
+    assert wf.tickets_behind(tickets, "open at end", week)["ticket_id"].tolist() == \
+        ["1", "3", "4"]
+    settings = {"sla": {"clock": "24x7", "business_days": [], "business_hours":
+                        ["08:00", "17:00"], "holidays_country": "", "review_threshold": 4,
+                        "resolution_hours": {"P1": 4, "P2": 8, "P3": 24, "P4": 72}},
+                "timezone": "UTC"}
+    aged_frame = aged.aged_tickets(tickets, week + pd.Timedelta(days=7), settings)
+    assert wf.tickets_behind(tickets, "aged:Infra", week, aged_frame)["ticket_id"].tolist() \
+        == ["1", "3"]
+    with pytest.raises(ValueError):
+        wf.tickets_behind(tickets, "nonsense", week)
+
+
+def test_negative_comments_and_breach_instant():
+    responses = pd.DataFrame({
+        "responded_at": pd.to_datetime(["2026-11-03", "2026-11-10", "2026-11-17",
+                                        "2026-11-12"]),
+        "rating": ["negative", "negative", "negative", "positive"],
+        "client": ["A", "B", "C", "D"], "technician": ["t"] * 4, "score_raw": ["1"] * 4,
+        "comment": ["old", "<i>late</i>", "next", "fine"], "source_system": ["h"] * 4,
+        "ticket_id": ["1", "2", "3", "4"]})
+    out = wf.negative_comments(responses, "2026-11-09", "2026-11-16")
+    assert out["comment"].tolist() == ["<i>late</i>"]
+    cut = pd.Timestamp("2026-11-23")
+    assert wf.breach_instant(cut, pd.Timestamp("2026-12-01 10:00")) == cut
+    assert wf.breach_instant(cut, pd.Timestamp("2026-11-20 10:00")) == \
+        pd.Timestamp("2026-11-20 10:00")
+
+
+def test_opens_on_the_latest_week_without_a_url(sample_store, monkeypatch):
+    path, _, _ = sample_store
+    monkeypatch.setenv("CADENCE_DB_URL", f"sqlite:///{path}")
+    at = AppTest.from_file(PAGE, default_timeout=180).run()
+    assert not at.exception
+    assert at.query_params["week"] == WEEK
