@@ -189,6 +189,11 @@ def build_rows(table: RawTable, preset: Preset, mapping: dict[str, list[str]],
             problems[has] = problems[has].where(problems[has].eq(""),
                                                 problems[has] + "; ") + msg
 
+    if table.short_rows is not None:
+        short = table.short_rows.notna().to_numpy()
+        problems[short] = ("the row has " + table.short_rows[short].astype(int).astype(str)
+                           + f" of {len(table.headers)} columns; the file may be cut short "
+                           "- export it again").to_numpy()
     max_chars = int(settings["import"].get("max_cell_chars", 32_767))
     for i, header in enumerate(table.headers):
         huge = cells[i].str.len() > max_chars

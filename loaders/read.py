@@ -59,6 +59,7 @@ class RawTable:
     row_numbers: pd.Series       # the file's own row number of each data row
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
+    short_rows: pd.Series | None = None  # fields in rows shorter than the header, else NaN
 
 
 def read_table(path: str | Path, header_score: Callable[[list[str]], int],
@@ -146,24 +147,19 @@ def _csv_grid(data: bytes, name: str) -> pd.DataFrame:
     grid = _arrow_grid(text, delim, head)
     if grid is not None:
         return grid
+    # Everything else (a title line, a totals line, a row cut short): the csv module keeps
+    # every record with its own number of fields, so each can be judged on its own.
     try:
-        grid = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=str,
-                           keep_default_na=False, skip_blank_lines=False, engine="c",
-                           quotechar='"', on_bad_lines="error")
-    except pd.errors.EmptyDataError:
-        raise ImportRefused(f"{name}: the file is empty; export it again from your PSA.") \
-            from None
-    except (pd.errors.ParserError, ValueError):
-        # Ragged rows (a title line, a totals line with extra cells): the csv module
-        # keeps every line so each can be judged on its own.
-        try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
-        except csv.Error as exc:
-            raise ImportRefused(f"{name}: the file cannot be read as CSV ({exc}); export "
-                                "it again as CSV or Excel.") from None
-        width = max((len(r) for r in rows), default=0)
-        grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
-    return grid.fillna("").astype(str)
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    except csv.Error as exc:
+        raise ImportRefused(f"{name}: the file cannot be read as CSV ({exc}); export "
+                            "it again as CSV or Excel.") from None
+    if not rows:
+        raise ImportRefused(f"{name}: the file is empty; export it again from your PSA.")
+    width = max(len(r) for r in rows)
+    grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
+    grid.attrs["fields"] = pd.Series([len(r) for r in rows], index=grid.index)
+    return grid
 
 
 def _arrow_grid(text: str, delim: str, head: list[str]) -> pd.DataFrame | None:
@@ -313,8 +309,14 @@ def _table_below_header(grid: pd.DataFrame, header_at: int, name: str,
     if (keep & repeated).any():
         notes.append(f"{int((keep & repeated).sum())} repeated header row(s) skipped")
     keep &= ~repeated & ~totals
+    fields = grid.attrs.get("fields")
+    short = None
+    if fields is not None:  # a row with fewer fields than the header: cut short
+        counts = fields.iloc[header_at + 1:][keep]
+        if (counts < len(headers)).any():
+            short = counts.where(counts < len(headers)).reset_index(drop=True)
     return RawTable(name, headers, raw_headers, cells[keep].reset_index(drop=True),
-                    row_numbers[keep].reset_index(drop=True), sheet, notes)
+                    row_numbers[keep].reset_index(drop=True), sheet, notes, short)
 
 
 def _first_non_empty(stripped: pd.DataFrame) -> pd.Series:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import (Engine, create_engine, delete, event, func, insert, select, text,
+                        update)
 
 from . import fields, schema
 
@@ -110,6 +111,7 @@ def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
     superseded_in_file = len(rows) - len(winners)
 
     with engine.begin() as conn:
+        _serialise_writers(conn)
         import_id = conn.execute(insert(schema.imports).values(
             file_name=record.file_name, sha256=record.sha256, vendor=record.vendor,
             kind=kind, rows_read=rows_read, rows_stored=len(rows),
@@ -146,6 +148,19 @@ def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
     return WriteResult(int(import_id), len(rows), len(rejected),
                        int((~present).sum()), len(replace_keys),
                        superseded_in_file + len(losers))
+
+
+# Any constant: the key of the one lock that imports and undos take on PostgreSQL.
+_WRITER_LOCK = 0x43616465  # "Cade"
+
+
+def _serialise_writers(conn) -> None:
+    """One import or undo at a time. Two imports that repeat the same keys would otherwise
+    both find them new under PostgreSQL's read-committed isolation, and the second would
+    fail on the primary key. The lock ends with the transaction. (SQLite needs nothing:
+    an import's first statement is a write, which takes SQLite's single writer lock.)"""
+    if conn.engine.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
 
 
 def _stored(kind: str) -> list[str]:
@@ -318,6 +333,7 @@ def undo_import(engine: Engine, import_id: int) -> dict[str, int]:
     """Remove an import's rows and bring back the versions it replaced. Returns the number
     of rows removed and restored per table."""
     with engine.begin() as conn:
+        _serialise_writers(conn)
         row = conn.execute(select(schema.imports).where(
             schema.imports.c.import_id == import_id)).mappings().first()
         if row is None:

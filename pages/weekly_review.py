@@ -36,22 +36,38 @@ def week_numbers(_data, _settings, key: tuple, at: pd.Timestamp) -> dict:
     pair = ["source_system", "ticket_id"]   # CSAT follows the team through its ticket
     responses = view.csat[pd.MultiIndex.from_frame(view.csat[pair]).isin(
         pd.MultiIndex.from_frame(t[pair]))] if team else view.csat
-    months = periods.last_months(cut - pd.Timedelta(days=1), 12)
-    tier_at = {m: tiers.client_tiers(_data.agreements, _data.time_entries, _data.technicians,
-                                     m, _settings) for m in {periods.month_start(w + periods.WEEK)
-                                                             for w in weeks}}
-    reprice = [int((tier_at[periods.month_start(w + periods.WEEK)]["tier"] == "Reprice").sum())
-               for w in weeks]
     return {"trend": backlog_trend(t, weeks), "csat": csat.csat_weekly(responses, weeks),
             "aged_series": wf.aged_counts(t, sla_clock.resolution_due(t, _settings),
                                           [w + periods.WEEK for w in weeks]),
             "teams": aged.aged_past_sla(t, cut, _settings),
             "aged": aged.aged_tickets(t, cut, _settings),
-            "margin": margin.service_margin(view.agreements, view.time_entries,
-                                            view.technicians, months, _settings, cutoff=cut),
-            "reprice": reprice,
             "breach": breach.about_to_breach(t, at, _settings),
             "comments": wf.negative_comments(responses, cut - 2 * periods.WEEK, cut)}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def margin_months(_data, _settings, key: tuple) -> pd.DataFrame:
+    """12 months of service margin for (store version, week, client): revenue belongs to
+    clients, so a team filter doesn't change it and doesn't recompute it."""
+    _, _, week, client = key
+    cut = pd.Timestamp(week) + periods.WEEK
+    view = slice_data(_data, None, client)
+    return margin.service_margin(view.agreements, view.time_entries, view.technicians,
+                                 periods.last_months(cut - pd.Timedelta(days=1), 12),
+                                 _settings, cutoff=cut)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def reprice_series(_data, _settings, key: tuple) -> list[int]:
+    """Clients in the Reprice tier at each of the 12 weeks' months (portfolio-wide, so one
+    computation per store version and week whatever the filters)."""
+    _, _, week = key
+    weeks = periods.last_weeks(pd.Timestamp(week) + periods.WEEK, WEEKS)
+    months = {periods.month_start(w + periods.WEEK) for w in weeks}
+    tier_at = {m: tiers.client_tiers(_data.agreements, _data.time_entries, _data.technicians,
+                                     m, _settings) for m in months}
+    return [int((tier_at[periods.month_start(w + periods.WEEK)]["tier"] == "Reprice").sum())
+            for w in weeks]
 
 
 def card(col, key: str, value: str, series, change, unit: str = "", note: str = "vs last week",
@@ -72,6 +88,8 @@ week, cut, team, client = f["week"], f["cutoff"], f["team"], f["client"]
 now = pd.Timestamp.now(tz=settings.get("timezone") or "UTC").tz_localize(None).floor("min")
 key = (store.database_url(), store_version(get_engine()), week.isoformat(), team, client)
 n = week_numbers(data, settings, key, wf.breach_instant(cut, now))
+n["margin"] = margin_months(data, settings, key[:3] + (client,))
+n["reprice"] = reprice_series(data, settings, key[:3])
 trend, cs, mo = n["trend"], n["csat"], n["margin"]
 this, last = trend.iloc[-1], trend.iloc[-2]
 st.caption(f"Week of {week:%a %d %b %Y} to the cut-off {cut:%a %d %b %Y %H:%M} · "

@@ -180,3 +180,12 @@ def test_mixed_encodings_keep_every_row(engine, tmp_path):
     assert (result.rows_read, result.rows_stored) == (2, 2)
     clients = set(store.read_table(engine, "tickets")["client"])
     assert "Bistro Ré" in clients  # read as cp1252 once UTF-8 fails
+
+
+def test_a_file_cut_short_rejects_its_last_row(engine, tmp_path):
+    path = tmp_path / "cut.csv"
+    path.write_bytes(csv_bytes(TICKETS, GOOD)[:-32])  # the last row loses three cells
+    result = import_file(engine, path)
+    assert (result.rows_read, result.rows_stored, result.rows_rejected) == (2, 1, 1)
+    reason = result.rejected["reason"].iloc[0]
+    assert reason.startswith("the row has 3 of 6 columns; the file may be cut short")
