@@ -17,7 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .margin import service_margin
-from .periods import full_months_before
+from .periods import full_months_before, month_label
 
 COLUMNS = ["client", "revenue", "hours", "effort_index", "effective_hourly_rate", "tier"]
 
@@ -27,6 +27,26 @@ def client_tiers(agreements: pd.DataFrame, time_entries: pd.DataFrame,
     months = full_months_before(cutoff, int(settings["tiers"]["window_months"]))
     per = service_margin(agreements, time_entries, technicians, months, settings,
                          cutoff=cutoff, by_client=True)
+    return tiers_from_margin(per)
+
+
+def tiers_at(agreements: pd.DataFrame, time_entries: pd.DataFrame,
+             technicians: pd.DataFrame | None, cutoffs, settings: dict) -> dict:
+    """``client_tiers`` at several cut-offs for the price of one margin computation: the
+    windows are full months before each cut-off, so one per-client margin over the union
+    of those months serves them all. Returns {cutoff: tiers frame}."""
+    window = int(settings["tiers"]["window_months"])
+    months_of = {pd.Timestamp(c): full_months_before(c, window) for c in cutoffs}
+    union = sorted({m for months in months_of.values() for m in months})
+    per = service_margin(agreements, time_entries, technicians, union, settings,
+                         cutoff=max(months_of), by_client=True)
+    return {cut: tiers_from_margin(per[per["month"].isin([month_label(m) for m in months])])
+            for cut, months in months_of.items()}
+
+
+def tiers_from_margin(per: pd.DataFrame) -> pd.DataFrame:
+    """Tiers from per-month, per-client margin rows (``service_margin(by_client=True)``)
+    of the window's months."""
     clients = per.groupby("client")[["revenue", "hours"]].sum().reset_index()
     clients = clients.loc[(clients["revenue"] > 0) | (clients["hours"] > 0)]
     if clients.empty:

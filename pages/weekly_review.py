@@ -64,8 +64,8 @@ def reprice_series(_data, _settings, key: tuple) -> list[int]:
     _, _, week = key
     weeks = periods.last_weeks(pd.Timestamp(week) + periods.WEEK, WEEKS)
     months = {periods.month_start(w + periods.WEEK) for w in weeks}
-    tier_at = {m: tiers.client_tiers(_data.agreements, _data.time_entries, _data.technicians,
-                                     m, _settings) for m in months}
+    tier_at = tiers.tiers_at(_data.agreements, _data.time_entries, _data.technicians, months,
+                             _settings)
     return [int((tier_at[periods.month_start(w + periods.WEEK)]["tier"] == "Reprice").sum())
             for w in weeks]
 

@@ -132,3 +132,32 @@ def test_tiers_hand_worked():
     assert out.loc["Free", "tier"] == "Reprice" and out.loc["Free", "effort_index"] is None
     assert "Late" not in out.index
     assert out.loc["Big", "hours"] == 10.0 and out.loc["Big", "revenue"] == 9000.0
+
+
+def test_tiers_at_several_cutoffs_equal_one_by_one():
+    """tiers_at shares one margin computation; it must equal client_tiers at each cut-off."""
+    import numpy as np
+    from kpi import tiers
+    from loaders.settings import load
+
+    rng = np.random.default_rng(3)
+    clients = [f"C{i}" for i in range(8)]
+    agreements = pd.DataFrame({
+        "client": clients, "source_system": "x", "agreement_id": clients, "name": clients,
+        "monthly_revenue": rng.integers(0, 5000, 8).astype(float),
+        "monthly_cost": rng.integers(0, 300, 8).astype(float),
+        "start_date": pd.Timestamp("2025-01-01"), "end_date": pd.NaT})
+    n = 400
+    entries = pd.DataFrame({
+        "client": rng.choice(clients + [None], n),
+        "technician": rng.choice(["Ann", "Bob"], n),
+        "work_date": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 300, n), "D"),
+        "hours": rng.choice([0.5, 1.0, 2.0], n), "hours_billed": np.nan,
+        "billable": rng.random(n) < 0.4, "bill_rate": np.nan})
+    settings = load()
+    cuts = [pd.Timestamp(c) for c in ("2026-06-01", "2026-07-01", "2026-08-01", "2026-09-01")]
+    together = tiers.tiers_at(agreements, entries, None, cuts, settings)
+    for cut in cuts:
+        alone = tiers.client_tiers(agreements, entries, None, cut, settings)
+        pd.testing.assert_frame_equal(together[cut].reset_index(drop=True),
+                                      alone.reset_index(drop=True))
