@@ -182,7 +182,6 @@ def build_rows(table: RawTable, preset: Preset, mapping: dict[str, list[str]],
     out = pd.DataFrame(index=cells.index)
 
     def add_problem(bad_text: pd.Series, header: str) -> None:
-        nonlocal problems
         has = bad_text.ne("")
         if has.any():
             msg = f"column '{header}': " + bad_text[has]

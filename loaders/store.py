@@ -96,7 +96,6 @@ def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
     reason and raw."""
     kind = record.kind
     table = schema.DATA_TABLES[fields.TABLE[kind]]
-    key = _key_col(kind)
     has_updated = "updated_at" in table.c
     rows = rows.copy()
     rows["_key"] = _row_key(rows, kind)

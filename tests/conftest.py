@@ -72,3 +72,33 @@ def shared_dataset(name: str) -> Path:
         pytest.skip(f"the shared real-export dataset {name} is not present beside the "
                     "project (a fresh clone has none)")
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_db_file(tmp_path_factory) -> Path:
+    """The bundled sample MSP in a SQLite file, built once per test process. Read it only;
+    a test that writes takes `sample_db_copy`."""
+    from loaders.sample import load_sample
+
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    engine = store.connect(f"sqlite:///{path}")
+    load_sample(engine)
+    with engine.connect() as conn:  # fold the WAL into the file, so a copy is complete
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_db_url(sample_db_file) -> str:
+    return f"sqlite:///{sample_db_file}"
+
+
+@pytest.fixture(scope="module")
+def sample_db_copy(sample_db_file, tmp_path_factory) -> str:
+    """A writable copy of the sample store for one test module."""
+    import shutil
+
+    path = tmp_path_factory.mktemp("sample_copy") / "sample.db"
+    shutil.copyfile(sample_db_file, path)
+    return f"sqlite:///{path}"

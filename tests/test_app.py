@@ -6,7 +6,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders import store
-from loaders.sample import load_sample
 from pages._lib.common import PAGE_ROLES
 from tests.conftest import ROOT
 
@@ -16,10 +15,8 @@ PAGE_FILES = {"weekly": "weekly_review.py", "margins": "margins.py",
 
 
 @pytest.fixture(scope="module")
-def sample_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'sample.db'}"
-    load_sample(store.connect(url))
-    return url
+def sample_url(sample_db_url):
+    return sample_db_url
 
 
 def test_first_start_loads_and_labels_the_sample(tmp_path, monkeypatch):

@@ -16,8 +16,6 @@ import urllib.request
 
 import pytest
 
-from loaders import store
-from loaders.sample import load_sample
 from tests.conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -39,9 +37,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def served_app(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'sample.db'}"
-    load_sample(store.connect(url))
+def served_app(sample_db_copy):
+    url = sample_db_copy
     port = free_port()
     env = dict(os.environ, CADENCE_DB_URL=url, CADENCE_ROLE="owner")
     server = subprocess.Popen(

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders import sample, store
+from loaders import store
 from loaders import settings as settings_mod
 from pages._lib import data_helpers as helpers
 from tests.conftest import FIXTURES, ROOT
@@ -17,10 +17,9 @@ HALO = (FIXTURES / "halopsa_tickets.csv").read_bytes()
 
 
 @pytest.fixture(scope="module")
-def sample_store(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('data_page') / 'cadence.db'}"
+def sample_store(sample_db_copy):
+    url = sample_db_copy  # these pages write: a copy of the sample for this module
     engine = store.connect(url)
-    sample.load_sample(engine)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CADENCE_DB_URL", url)
         mp.delenv("CADENCE_ROLE", raising=False)

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi import data as kpi_data
 from kpi import margin, periods, utilisation
-from loaders import sample, store
+from loaders import store
 from loaders import settings as settings_mod
 from pages._lib import margin_figures as figures
 from pages._lib.common import money, percent
@@ -22,10 +22,9 @@ MONTHS = periods.last_months(CUT - pd.Timedelta(days=1), 12)
 
 
 @pytest.fixture(scope="module")
-def sample_store(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('margins') / 'cadence.db'}"
+def sample_store(sample_db_url):
+    url = sample_db_url
     engine = store.connect(url)
-    sample.load_sample(engine)
     return url, kpi_data.load(engine), settings_mod.load_effective(engine)
 
 

@@ -7,7 +7,6 @@ from streamlit.testing.v1 import AppTest
 
 from kpi import data, qbr
 from loaders import store
-from loaders.sample import load_sample
 from loaders.settings import load_effective
 from pages._lib.common import hours, percent
 from tests.conftest import ROOT
@@ -16,12 +15,8 @@ CLIENT, QUARTER = "Bayside Dental", "2026Q3"
 
 
 @pytest.fixture(scope="module")
-def sample_url(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('qbr_page') / 'sample.db'}"
-    engine = store.connect(url)
-    load_sample(engine)
-    engine.dispose()
-    return url
+def sample_url(sample_db_url) -> str:
+    return sample_db_url
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi import data as kpi_data
 from kpi import margin, periods, tiers
-from loaders import sample, store
+from loaders import store
 from loaders import settings as settings_mod
 from pages._lib import margin_figures as figures
 from tests.conftest import ROOT
@@ -20,10 +20,9 @@ CUT = periods.cutoff(WEEK)
 
 
 @pytest.fixture(scope="module")
-def sample_store(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('tiers') / 'cadence.db'}"
+def sample_store(sample_db_url):
+    url = sample_db_url
     engine = store.connect(url)
-    sample.load_sample(engine)
     d = kpi_data.load(engine)
     settings = settings_mod.load_effective(engine)
     window = int(settings["tiers"]["window_months"])

@@ -14,7 +14,6 @@ from kpi import report
 from kpi.backlog import AGE_BUCKETS, backlog_trend
 from loaders import schema, store
 from loaders import settings as settings_mod
-from loaders.sample import load_sample
 from pages._lib import weekly_figures as wf
 from pages._lib.common import count, percent
 from tests.conftest import ROOT
@@ -24,14 +23,12 @@ WEEK = "2026-11-16"
 
 
 @pytest.fixture(scope="module")
-def sample_store(tmp_path_factory):
-    """The bundled sample in a SQLite file, built once for the module: (path, data, settings)."""
-    path = tmp_path_factory.mktemp("weekly") / "sample.db"
-    engine = store.connect(f"sqlite:///{path}")
-    load_sample(engine)
+def sample_store(sample_db_file):
+    """The bundled sample (conftest), with its data and settings: (path, data, settings)."""
+    engine = store.connect(f"sqlite:///{sample_db_file}")
     data, settings = kpi_data.load(engine), settings_mod.load_effective(engine)
     engine.dispose()
-    return path, data, settings
+    return sample_db_file, data, settings
 
 
 def run_page(monkeypatch, path, role=None, **params) -> AppTest:
