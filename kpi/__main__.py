@@ -66,7 +66,7 @@ def _qbr(args) -> int:
         qbr.quarter_bounds(args.quarter)
         engine = store.connect(args.db)
         settings = load_effective(engine, args.config)
-        pack = qbr.build_pack(data.load(engine), args.client, args.quarter, settings)
+        pack = qbr.build_pack(data.load(engine, sole_user=True), args.client, args.quarter, settings)
     except (ValueError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             print("error: the store holds no tickets yet; import exports first with "
                   "`python -m loaders import FILE...`.", file=sys.stderr)
             return 1
-        result = report.build(data.load(engine), as_of, settings, args.weeks)
+        result = report.build(data.load(engine, sole_user=True), as_of, settings, args.weeks)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -7,7 +7,7 @@ instead of SQLAlchemy building a Python datetime per cell.
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,43 +27,75 @@ class StoreData:
     technicians: pd.DataFrame
 
 
-def _arrow_read(engine: Engine, sql: str) -> pd.DataFrame | None:
+def _arrow_reads(engine: Engine, queries: list[str], in_process: bool
+                 ) -> list[pd.DataFrame] | None:
     """Read through ADBC (Arrow all the way, several times faster than row tuples on a
-    million rows); None when no ADBC driver fits, and the caller reads the plain way."""
+    million rows); None when no ADBC driver fits, and the caller reads the plain way.
+
+    The ADBC SQLite driver carries its own copy of the SQLite library. Two copies working
+    on one file in one process break SQLite's POSIX locks (closing one copy's file drops
+    the other's locks), a documented way to corrupt a database. So SQLite is read in
+    place only when the caller has closed every sqlite3 connection first (``in_process``,
+    the report command), and otherwise in a child process (``python -m kpi.arrow_read``,
+    the dashboard) that hands the tables back as Arrow files. PostgreSQL, reached over a
+    socket, is always read in place."""
     try:
         if engine.dialect.name == "sqlite":
-            import adbc_driver_sqlite.dbapi as adbc
-            target = engine.url.database
-            options = {"adbc.sqlite.query.batch_rows": "2000000000"}  # types from all rows
-        elif engine.dialect.name == "postgresql":
-            import adbc_driver_postgresql.dbapi as adbc
-            target = engine.url.set(drivername="postgresql").render_as_string(
-                hide_password=False)
-            options = {}
-        else:
+            if in_process:  # side by side: ADBC releases the GIL while it reads
+                from concurrent.futures import ThreadPoolExecutor
+
+                from .arrow_read import read
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    tables = list(pool.map(lambda q: read(engine.url.database, q), queries))
+                return [t.to_pandas() for t in tables]
+            return _sqlite_in_child(engine.url.database, queries)
+        if engine.dialect.name != "postgresql":
             return None
+        import adbc_driver_postgresql.dbapi as adbc
+        target = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        frames = []
         with adbc.connect(target) as conn:
-            cursor = conn.cursor()
-            if options:
-                cursor.adbc_statement.set_options(**options)
-            cursor.execute(sql)
-            frame = cursor.fetch_arrow_table().to_pandas()
-            cursor.close()
-        return frame
+            for sql in queries:
+                cursor = conn.cursor()
+                cursor.execute(sql)
+                frames.append(cursor.fetch_arrow_table().to_pandas())
+                cursor.close()
+        return frames
     except Exception:  # a missing or unsuitable driver: the plain reader is always right
         return None
 
 
-def read_typed(engine: Engine, name: str, skip: tuple[str, ...] = ()) -> pd.DataFrame:
-    """One table as typed columns (``skip``: columns the caller has no use for)."""
-    table = schema.metadata.tables[name]
+def _sqlite_in_child(database: str, queries: list[str]) -> list[pd.DataFrame] | None:
+    import subprocess
+    import sys
+    import tempfile
+
+    import pyarrow as pa
+
+    with tempfile.TemporaryDirectory(prefix="cadence-read-") as folder:
+        done = subprocess.run([sys.executable, "-m", "kpi.arrow_read", database, folder,
+                               *queries], capture_output=True, timeout=600)
+        if done.returncode != 0:
+            return None
+        return [pa.ipc.open_file(pa.memory_map(str(Path(folder) / f"{n}.arrow")))
+                .read_all().to_pandas() for n in range(len(queries))]
+
+
+def _query(table, skip: tuple[str, ...]) -> tuple[list[str], str]:
     columns = [c.name for c in table.c if c.name not in skip]
     names = ", ".join(f'"{c}"' for c in columns)
-    frame = _arrow_read(engine, f'SELECT {names} FROM "{name}"')
+    return columns, f'SELECT {names} FROM "{table.name}"'
+
+
+def read_typed(engine: Engine, name: str, skip: tuple[str, ...] = (),
+               frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One table as typed columns (``skip``: columns the caller has no use for; ``frame``:
+    the raw columns when the caller has already read them)."""
+    table = schema.metadata.tables[name]
+    columns, sql = _query(table, skip)
     if frame is None and engine.dialect.name == "sqlite":
         with engine.connect() as conn:
-            cursor = conn.connection.driver_connection.execute(
-                f'SELECT {names} FROM "{name}"')
+            cursor = conn.connection.driver_connection.execute(sql)
             frame = pd.DataFrame(cursor.fetchall(), columns=columns)
     elif frame is None:
         with engine.connect() as conn:
@@ -108,15 +140,19 @@ def _fill_from_tickets(frame: pd.DataFrame, tickets: pd.DataFrame,
     return frame
 
 
-def load(engine: Engine) -> StoreData:
-    # The two big tables are read side by side: the Arrow readers release the GIL, so a
-    # two-core machine reads both in about the time of the larger one.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        tickets_job = pool.submit(read_typed, engine, "tickets")
-        # A million time entries: leave out the columns no KPI reads.
-        entries_job = pool.submit(read_typed, engine, "time_entries",
-                                  ("entry_id", "work_type", "import_id"))
-        tickets, entries = tickets_job.result(), entries_job.result()
+ENTRY_SKIP = ("entry_id", "work_type", "import_id")  # columns no KPI reads
+
+
+def load(engine: Engine, sole_user: bool = False) -> StoreData:
+    """Every table as the KPI functions take them. ``sole_user``: this process uses the
+    engine for nothing else meanwhile (the report command), so SQLite can be read in place
+    with Arrow (its sqlite3 connections are closed first; see ``_arrow_reads``)."""
+    if sole_user:
+        engine.dispose()
+    big = [_query(schema.tickets, ())[1], _query(schema.time_entries, ENTRY_SKIP)[1]]
+    raw = _arrow_reads(engine, big, in_process=sole_user) or [None, None]
+    tickets = read_typed(engine, "tickets", frame=raw[0])
+    entries = read_typed(engine, "time_entries", ENTRY_SKIP, frame=raw[1])
     time_entries = _fill_from_tickets(entries, tickets, {"client": "client"})
     csat = _fill_from_tickets(read_typed(engine, "csat_responses"), tickets,
                               {"client": "client", "technician": "assignee"})

@@ -52,3 +52,22 @@ def test_local_mode_role_comes_from_the_environment(sample_url, monkeypatch):
     monkeypatch.setenv("CADENCE_ROLE", "technician")
     at = AppTest.from_file(str(ROOT / "pages" / "margins.py"), default_timeout=240).run()
     assert any("not available to the technician role" in w.value for w in at.warning)
+
+
+def test_an_import_moves_the_weekly_numbers(sample_db_copy, tmp_path, monkeypatch):
+    """A user imports an export of their own and sees the numbers move: three new open
+    tickets created in the week raise its backlog by three, in the same session."""
+    from loaders.importer import import_file
+
+    monkeypatch.setenv("CADENCE_DB_URL", sample_db_copy)
+    at = AppTest.from_file(str(ROOT / "pages" / "weekly_review.py"), default_timeout=240)
+    at.query_params["week"] = "2026-11-16"
+    at.run()
+    before = int(next(m for m in at.metric if m.label == "Backlog").value.replace(",", ""))
+    export = tmp_path / "my_export.csv"
+    export.write_text("number,opened_at,state,priority,assignment_group\n" + "".join(
+        f"MY{i},2026-11-18 10:00,New,3 - Moderate,Service Desk\n" for i in range(3)))
+    assert import_file(store.connect(sample_db_copy), export).rows_stored == 3
+    at.run()
+    after = int(next(m for m in at.metric if m.label == "Backlog").value.replace(",", ""))
+    assert after == before + 3
