@@ -71,3 +71,40 @@ def test_event_log_weekly_open_counts_equal_a_direct_count(engine):
         direct = int(((created < end) & (done.isna() | (done >= end))).sum())
         assert week.open_at_end == direct, week.week
     assert trend["open_at_end"].max() > 0
+
+
+def test_report_command_on_the_event_log(tmp_path):
+    """`python -m kpi report --format json` on the real event log: the spec's shape, and
+    weekly numbers equal to a direct count from the file."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    path = shared_dataset("servicenow_incident_event_log.csv")
+    db = f"sqlite:///{tmp_path / 'log.db'}"
+    import_file(store.connect(db), path)
+    done = subprocess.run([sys.executable, "-m", "kpi", "report", "--db", db, "--format",
+                           "json", "--weeks", "8"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert list(out) == ["as_of", "cutoff", "weeks", "teams", "months", "clients"]
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    raw["order"] = range(len(raw))
+    when = lambda col: pd.to_datetime(raw[col].replace("?", None), format="%d-%m-%Y %H:%M")  # noqa: E731
+    raw["updated"] = when("sys_updated_at")
+    idx = raw.sort_values(["number", "updated", "order"]).groupby("number").tail(1).index
+    created, done_at = when("opened_at")[idx], when("resolved_at")[idx].fillna(
+        when("closed_at")[idx])
+    latest = max(created.max(), when("resolved_at")[idx].max(), when("closed_at")[idx].max())
+    assert out["as_of"] == latest.date().isoformat()  # the latest ticket activity
+    for week in out["weeks"]:
+        start = pd.Timestamp(week["week"])
+        end = start + pd.Timedelta(days=7)
+        assert week["opened"] == int(((created >= start) & (created < end)).sum())
+        assert week["closed"] == int(((done_at >= start) & (done_at < end)).sum())
+        assert week["open_at_end"] == int(((created < end) &
+                                           (done_at.isna() | (done_at >= end))).sum())
+    assert sum(t["open"] for t in out["teams"]) == out["weeks"][-1]["open_at_end"]
