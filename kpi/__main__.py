@@ -71,9 +71,7 @@ def _qbr(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except (SQLAlchemyError, ImportError) as exc:
-        print(f"error: cannot read the store at {store.display_url(args.db)} "
-              f"({type(exc).__name__}); check --db or CADENCE_DB_URL.", file=sys.stderr)
-        return 1
+        return _store_unreadable(args, exc)
     from . import qbr_export  # openpyxl and reportlab only when a pack is written
     try:
         getattr(qbr_export, QBR_WRITERS[suffix])(pack, args.out)
@@ -83,6 +81,12 @@ def _qbr(args) -> int:
         return 1
     print(f"wrote {args.out}")
     return 0
+
+
+def _store_unreadable(args, exc: Exception) -> int:
+    print(f"error: cannot read the store at {store.display_url(args.db)} "
+          f"({type(exc).__name__}); check --db or CADENCE_DB_URL.", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,9 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except (SQLAlchemyError, ImportError) as exc:
-        print(f"error: cannot read the store at {store.display_url(args.db)} "
-              f"({type(exc).__name__}); check --db or CADENCE_DB_URL.", file=sys.stderr)
-        return 1
+        return _store_unreadable(args, exc)
     if args.format == "json":
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:

@@ -102,3 +102,15 @@ def sample_db_copy(sample_db_file, tmp_path_factory) -> str:
     path = tmp_path_factory.mktemp("sample_copy") / "sample.db"
     shutil.copyfile(sample_db_file, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="module")
+def writable_sample_store(sample_db_copy):
+    """An engine on this module's copy of the sample, set as the dashboard's store
+    (CADENCE_DB_URL) in local owner mode, for page tests that write."""
+    engine = store.connect(sample_db_copy)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CADENCE_DB_URL", sample_db_copy)
+        mp.delenv("CADENCE_ROLE", raising=False)
+        yield engine
+    engine.dispose()

@@ -17,14 +17,8 @@ HALO = (FIXTURES / "halopsa_tickets.csv").read_bytes()
 
 
 @pytest.fixture(scope="module")
-def sample_store(sample_db_copy):
-    url = sample_db_copy  # these pages write: a copy of the sample for this module
-    engine = store.connect(url)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CADENCE_DB_URL", url)
-        mp.delenv("CADENCE_ROLE", raising=False)
-        yield engine
-    engine.dispose()
+def sample_store(writable_sample_store):
+    return writable_sample_store
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders import store
 from loaders import settings as settings_mod
 from tests.conftest import ROOT
 
@@ -14,14 +13,8 @@ PAGE = str(ROOT / "pages" / "settings.py")
 
 
 @pytest.fixture(scope="module")
-def sample_store(sample_db_copy):
-    url = sample_db_copy  # these pages write: a copy of the sample for this module
-    engine = store.connect(url)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CADENCE_DB_URL", url)
-        mp.delenv("CADENCE_ROLE", raising=False)
-        yield engine
-    engine.dispose()
+def sample_store(writable_sample_store):
+    return writable_sample_store
 
 
 def page(role: str | None = None) -> AppTest:
