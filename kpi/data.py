@@ -7,13 +7,21 @@ instead of SQLAlchemy building a Python datetime per cell.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import json
+import shutil
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from loaders import schema
+
+from . import snapshot
+from .arrow_read import fill_from_tickets, prepare, read_all, write
 
 TABLES = ("tickets", "time_entries", "agreements", "csat_responses", "technicians")
 
@@ -27,58 +35,131 @@ class StoreData:
     technicians: pd.DataFrame
 
 
-def _arrow_reads(engine: Engine, queries: list[str], in_process: bool
-                 ) -> list[pd.DataFrame] | None:
-    """Read through ADBC (Arrow all the way, several times faster than row tuples on a
-    million rows); None when no ADBC driver fits, and the caller reads the plain way.
+def _arrow_reads(engine: Engine, ask: dict, in_process: bool) -> list | None:
+    """Run ``ask["queries"]`` through ADBC (Arrow all the way, several times faster than
+    row tuples on a million rows) and ``arrow_read.prepare`` the tables with the rest of
+    ``ask``; None when no ADBC driver fits, and the caller reads the plain way.
 
     The ADBC SQLite driver carries its own copy of the SQLite library. Two copies working
     on one file in one process break SQLite's POSIX locks (closing one copy's file drops
     the other's locks), a documented way to corrupt a database. So SQLite is read in
     place only when the caller has closed every sqlite3 connection first (``in_process``,
-    the report command), and otherwise in a child process (``python -m kpi.arrow_read``,
-    the dashboard) that hands the tables back as Arrow files. PostgreSQL, reached over a
-    socket, is always read in place."""
+    the report command), and otherwise by a long-lived reader process (``READER``, the
+    dashboard) that hands the tables back as Arrow files, kept as a snapshot for the next
+    read of the unchanged store (kpi/snapshot.py). PostgreSQL, reached over a socket, is
+    always read in place."""
     try:
         if engine.dialect.name == "sqlite":
-            if in_process:  # side by side: ADBC releases the GIL while it reads
-                from concurrent.futures import ThreadPoolExecutor
-
-                from .arrow_read import read
-                with ThreadPoolExecutor(max_workers=2) as pool:
-                    tables = list(pool.map(lambda q: read(engine.url.database, q), queries))
-                return [t.to_pandas() for t in tables]
-            return _sqlite_in_child(engine.url.database, queries)
+            database = engine.url.database
+            if in_process:
+                return _read_via_snapshot(database, ask, lambda out: _write_here(database,
+                                                                                 ask, out))
+            return _read_via_snapshot(database, ask,
+                                      lambda out: READER.read(database, ask, out))
         if engine.dialect.name != "postgresql":
             return None
         import adbc_driver_postgresql.dbapi as adbc
         target = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        frames = []
+        tables = []
         with adbc.connect(target) as conn:
-            for sql in queries:
+            for sql in ask["queries"]:
                 cursor = conn.cursor()
                 cursor.execute(sql)
-                frames.append(cursor.fetch_arrow_table().to_pandas())
+                tables.append(cursor.fetch_arrow_table())
                 cursor.close()
-        return frames
+        return prepare(tables, ask["types"], ask["fills"])
     except Exception:  # a missing or unsuitable driver: the plain reader is always right
         return None
 
 
-def _sqlite_in_child(database: str, queries: list[str]) -> list[pd.DataFrame] | None:
-    import subprocess
-    import sys
-    import tempfile
+def _write_here(database: str, ask: dict, outdir: str) -> bool:
+    write(prepare(read_all(database, ask["queries"]), ask["types"], ask["fills"]), outdir)
+    return True
 
+
+def _read_via_snapshot(database: str, ask: dict, fill) -> list | None:
+    """The prepared tables of ``ask`` from the store's snapshot, else written by
+    ``fill(folder)`` (the reader process, or this process when it may) and kept as the
+    new snapshot."""
+    count = len(ask["queries"])
+    name = snapshot.key(database, ask)   # the store's state before the read
+    if name is not None:
+        found = snapshot.open_tables(snapshot.root() / name, count)
+        if found is not None:
+            return found
+    written = snapshot.scratch()
+    try:
+        if not fill(str(written)):
+            return None
+        (written / "complete").touch()
+        return snapshot.open_tables(snapshot.keep(written, name), count)
+    finally:  # left only when not kept as a snapshot; the mapped tables outlive it
+        shutil.rmtree(written, ignore_errors=True)
+
+
+class ReaderProcess:
+    """The SQLite reader process (``python -m kpi.arrow_read --serve``): started once,
+    ahead of need (``start``), and reused by every read; restarted when it has died.
+    One read at a time (the dashboard serves sessions from threads)."""
+
+    def __init__(self) -> None:
+        self._process = None
+        self._ready = False
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the reader if it isn't running (returns at once: its imports overlap
+        the caller's)."""
+        with self._lock:
+            self._ensure()
+
+    def _ensure(self):
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "kpi.arrow_read", "--serve"], text=True,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                cwd=str(Path(__file__).resolve().parent.parent))
+            self._ready = False
+        return self._process
+
+    def read(self, database: str, ask: dict, outdir: str) -> bool:
+        """Have the reader write each prepared result of ``ask`` (queries, types, fills)
+        to ``outdir/<n>.arrow``."""
+        with self._lock:
+            process = self._ensure()
+            try:
+                if not self._ready:
+                    self._ready = process.stdout.readline().strip() == "ready"
+                process.stdin.write(json.dumps({**ask, "database": database,
+                                                "outdir": outdir}) + "\n")
+                process.stdin.flush()
+                answer = process.stdout.readline().strip()
+            except (OSError, ValueError):  # it died: start afresh next time
+                process.kill()
+                return False
+            if not answer:
+                process.kill()
+            return answer == "ok"
+
+
+READER = ReaderProcess()
+
+
+ARROW_TYPES = {"DateTime": "timestamp", "Date": "timestamp", "Float": "float",
+               "Integer": "int", "Boolean": "bool", "String": "string", "Text": "string"}
+
+
+def _arrow_types(name: str) -> dict[str, str]:
+    """Column -> ``arrow_read.typed`` type name, from the store's schema."""
+    return {c.name: ARROW_TYPES[type(c.type).__name__]
+            for c in schema.metadata.tables[name].c if type(c.type).__name__ in ARROW_TYPES}
+
+
+def _to_frame(table) -> pd.DataFrame:
     import pyarrow as pa
 
-    with tempfile.TemporaryDirectory(prefix="cadence-read-") as folder:
-        done = subprocess.run([sys.executable, "-m", "kpi.arrow_read", database, folder,
-                               *queries], capture_output=True, timeout=600)
-        if done.returncode != 0:
-            return None
-        return [pa.ipc.open_file(pa.memory_map(str(Path(folder) / f"{n}.arrow")))
-                .read_all().to_pandas() for n in range(len(queries))]
+    return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(),
+                                         pa.bool_(): pd.BooleanDtype()}.get)
 
 
 def _query(table, skip: tuple[str, ...]) -> tuple[list[str], str]:
@@ -122,25 +203,50 @@ def read_typed(engine: Engine, name: str, skip: tuple[str, ...] = (),
 
 def _fill_from_tickets(frame: pd.DataFrame, tickets: pd.DataFrame,
                        pairs: dict[str, str]) -> pd.DataFrame:
-    """Fill missing ``frame`` columns from the ticket the row belongs to (an Autotask
-    time export has no client column; a survey may carry no technician)."""
-    need = pd.Series(False, index=frame.index)
-    for target in pairs:
-        need |= frame[target].isna()
-    if not need.any() or tickets.empty:
+    """``arrow_read.fill_from_tickets`` for frames (the small tables, read the plain way)."""
+    import pyarrow as pa
+
+    if tickets.empty or not any(frame[target].isna().any() for target in pairs):
         return frame
-    keys = ["source_system", "ticket_id"]
-    lookup = tickets[keys + list(pairs.values())].drop_duplicates(keys)
-    lookup.columns = keys + [f"_from_{c}" for c in pairs.values()]
-    joined = frame.loc[need, keys].merge(lookup, on=keys, how="left")
-    joined.index = frame.index[need]
-    frame = frame.copy()
-    for target, source in pairs.items():
-        frame[target] = frame[target].fillna(joined[f"_from_{source}"])
-    return frame
+    columns = ["source_system", "ticket_id", *pairs]
+    as_text = lambda f, cols: pa.table({c: pa.array(f[c].astype("str"), type=pa.string())  # noqa: E731
+                                        for c in cols})
+    filled = fill_from_tickets(as_text(frame, columns),
+                               as_text(tickets, ["source_system", "ticket_id",
+                                                 *pairs.values()]), pairs)
+    return frame.assign(**{c: pd.Series(filled.column(c).to_pandas(), index=frame.index,
+                                        dtype="str") for c in pairs})
 
 
 ENTRY_SKIP = ("entry_id", "work_type", "import_id")  # columns no KPI reads
+
+
+def _big_tables() -> dict:
+    """The Arrow read of tickets and time entries: queries, types, and each entry's client
+    from its ticket where the export had none."""
+    return {"queries": [_query(schema.tickets, ())[1],
+                        _query(schema.time_entries, ENTRY_SKIP)[1]],
+            "types": [_arrow_types("tickets"), _arrow_types("time_entries")],
+            "fills": [{"into": 1, "from": 0, "pairs": {"client": "client"}}]}
+
+
+def warm_snapshot(engine: Engine) -> bool:
+    """Write the snapshot of a SQLite store now, so the dashboard's next first render maps
+    it instead of reading SQLite (the import command calls this after its last file). The
+    engine's connections are closed first, as for any read in place; returns whether a
+    snapshot is there."""
+    if engine.dialect.name != "sqlite":
+        return False
+    engine.dispose()
+    return _arrow_reads(engine, _big_tables(), in_process=True) is not None
+
+
+def refresh_snapshot(engine: Engine) -> bool:
+    """``warm_snapshot`` for a process that keeps using the engine (the dashboard's Data
+    page after an import or undo): the reader process writes the snapshot."""
+    if engine.dialect.name != "sqlite":
+        return False
+    return _arrow_reads(engine, _big_tables(), in_process=False) is not None
 
 
 def load(engine: Engine, sole_user: bool = False) -> StoreData:
@@ -149,11 +255,12 @@ def load(engine: Engine, sole_user: bool = False) -> StoreData:
     with Arrow (its sqlite3 connections are closed first; see ``_arrow_reads``)."""
     if sole_user:
         engine.dispose()
-    big = [_query(schema.tickets, ())[1], _query(schema.time_entries, ENTRY_SKIP)[1]]
-    raw = _arrow_reads(engine, big, in_process=sole_user) or [None, None]
+    tables = _arrow_reads(engine, _big_tables(), in_process=sole_user)
+    raw = [_to_frame(t) for t in tables] if tables else [None, None]
     tickets = read_typed(engine, "tickets", frame=raw[0])
     entries = read_typed(engine, "time_entries", ENTRY_SKIP, frame=raw[1])
-    time_entries = _fill_from_tickets(entries, tickets, {"client": "client"})
+    time_entries = entries if tables else \
+        _fill_from_tickets(entries, tickets, {"client": "client"})
     csat = _fill_from_tickets(read_typed(engine, "csat_responses"), tickets,
                               {"client": "client", "technician": "assignee"})
     return StoreData(tickets, time_entries, read_typed(engine, "agreements"), csat,

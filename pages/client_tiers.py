@@ -23,7 +23,7 @@ from pages._lib.common import (can_see_money, data_and_settings, page_setup, sid
 role = page_setup("tiers", "Client tiers")
 show_money = can_see_money(role)
 data, settings = data_and_settings()
-chosen = sidebar_filters(data)
+chosen = sidebar_filters()
 cut, window = chosen["cutoff"], int(settings["tiers"]["window_months"])
 args = (data.agreements, data.time_entries, data.technicians)
 months = periods.full_months_before(cut, window)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kpi import data as kpi_data
 from loaders import settings as settings_mod
 from loaders import store
 from pages._lib import data_helpers as helpers
@@ -52,6 +53,7 @@ def undo(import_id):
     except store.UndoRefused as refused:
         state["undo_message"] = str(refused)
     state.pop("undo_pending", None)
+    kpi_data.refresh_snapshot(engine)
     st.cache_data.clear()
 
 
@@ -97,7 +99,10 @@ if "mapping_error" in state:
 if plans and st.button("Import", type="primary"):
     bar = st.progress(0.0)
     state["results"] = helpers.import_plans(engine, plans, lambda n, p: bar.progress(
-        n / len(plans), text=f"Importing {p.file_name}..." if p else "Done"))
+        n / len(plans), text=f"Importing {p.file_name}..." if p else
+        "Preparing the dashboard's copy of the store..."))
+    kpi_data.refresh_snapshot(engine)   # so the next page maps it instead of reading
+    bar.progress(1.0, text="Done")
     st.cache_data.clear()
 if state.get("results"):
     st.dataframe(helpers.summary_frame(state["results"]), hide_index=True)

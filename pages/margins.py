@@ -18,7 +18,7 @@ from pages._lib.common import (data_and_settings, hours, money, page_setup, perc
 
 page_setup("margins", "Margins")
 data, settings = data_and_settings()
-chosen = sidebar_filters(data)
+chosen = sidebar_filters()
 cut = chosen["cutoff"]
 view = slice_data(data, None, chosen["client"])
 months = periods.last_months(cut - pd.Timedelta(days=1), 12)

@@ -12,12 +12,14 @@ import pandas as pd
 import streamlit as st
 
 from kpi import aged, breach, csat, margin, periods, sla_clock, tiers
-from kpi.backlog import backlog_trend
+from kpi.backlog import active_between, backlog_trend
 from kpi.metrics import METRICS, movement
 from loaders import store
 from pages._lib import weekly_figures as wf
+from kpi import data as kpi_data
 from pages._lib.common import (can_see_money, count, data_and_settings, get_engine, page_setup,
-                           percent, sidebar_filters, slice_data, store_version)
+                           percent, priced_labour, sidebar_filters, slice_data,
+                           store_version)
 
 WEEKS = 12
 COLOUR = {True: "normal", False: "inverse", None: "off"}   # metrics.higher_is_better
@@ -31,40 +33,40 @@ def week_numbers(_data, _settings, key: tuple, at: pd.Timestamp) -> dict:
     instant "about to breach" is judged at."""
     _, _, week, team, client = key
     cut = pd.Timestamp(week) + periods.WEEK
-    view = slice_data(_data, team, client)
-    t, weeks = view.tickets, periods.last_weeks(cut, WEEKS)
-    pair = ["source_system", "ticket_id"]   # CSAT follows the team through its ticket
-    responses = view.csat[pd.MultiIndex.from_frame(view.csat[pair]).isin(
-        pd.MultiIndex.from_frame(t[pair]))] if team else view.csat
-    return {"trend": backlog_trend(t, weeks), "csat": csat.csat_weekly(responses, weeks),
+    view = slice_data(_data, team, client)   # its CSAT follows the team through the ticket
+    weeks = periods.last_weeks(cut, WEEKS)
+    t = active_between(view.tickets, min(weeks[0], at), cut)
+    aged_at_cut = aged.aged_tickets(t, cut, _settings)
+    return {"trend": backlog_trend(t, weeks), "csat": csat.csat_weekly(view.csat, weeks),
             "aged_series": wf.aged_counts(t, sla_clock.resolution_due(t, _settings),
                                           [w + periods.WEEK for w in weeks]),
-            "teams": aged.aged_past_sla(t, cut, _settings),
-            "aged": aged.aged_tickets(t, cut, _settings),
+            "teams": aged.team_summary(aged_at_cut, _settings), "aged": aged_at_cut,
             "breach": breach.about_to_breach(t, at, _settings),
-            "comments": wf.negative_comments(responses, cut - 2 * periods.WEEK, cut)}
+            "comments": wf.negative_comments(view.csat, cut - 2 * periods.WEEK, cut)}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def margin_months(_data, _settings, key: tuple) -> pd.DataFrame:
+def margin_months(_data, _labour, _settings, key: tuple) -> pd.DataFrame:
     """12 months of service margin for (store version, week, client): revenue belongs to
-    clients, so a team filter doesn't change it and doesn't recompute it."""
+    clients, so a team filter doesn't change it and doesn't recompute it. ``_labour``: the
+    entries priced per client and day."""
     _, _, week, client = key
     cut = pd.Timestamp(week) + periods.WEEK
-    view = slice_data(_data, None, client)
+    view = slice_data(kpi_data.StoreData(_data.tickets, _labour, _data.agreements, _data.csat,
+                                         _data.technicians), None, client)
     return margin.service_margin(view.agreements, view.time_entries, view.technicians,
                                  periods.last_months(cut - pd.Timedelta(days=1), 12),
                                  _settings, cutoff=cut)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def reprice_series(_data, _settings, key: tuple) -> list[int]:
+def reprice_series(_data, _labour, _settings, key: tuple) -> list[int]:
     """Clients in the Reprice tier at each of the 12 weeks' months (portfolio-wide, so one
     computation per store version and week whatever the filters)."""
     _, _, week = key
     weeks = periods.last_weeks(pd.Timestamp(week) + periods.WEEK, WEEKS)
     months = {periods.month_start(w + periods.WEEK) for w in weeks}
-    tier_at = tiers.tiers_at(_data.agreements, _data.time_entries, _data.technicians, months,
+    tier_at = tiers.tiers_at(_data.agreements, _labour, _data.technicians, months,
                              _settings)
     return [int((tier_at[periods.month_start(w + periods.WEEK)]["tier"] == "Reprice").sum())
             for w in weeks]
@@ -83,13 +85,14 @@ def card(col, key: str, value: str, series, change, unit: str = "", note: str = 
 
 role = page_setup("weekly", "Weekly review")
 data, settings = data_and_settings()
-f = sidebar_filters(data)
+f = sidebar_filters()
 week, cut, team, client = f["week"], f["cutoff"], f["team"], f["client"]
 now = pd.Timestamp.now(tz=settings.get("timezone") or "UTC").tz_localize(None).floor("min")
 key = (store.database_url(), store_version(get_engine()), week.isoformat(), team, client)
 n = week_numbers(data, settings, key, wf.breach_instant(cut, now))
-n["margin"] = margin_months(data, settings, key[:3] + (client,))
-n["reprice"] = reprice_series(data, settings, key[:3])
+labour = priced_labour()
+n["margin"] = margin_months(data, labour, settings, key[:3] + (client,))
+n["reprice"] = reprice_series(data, labour, settings, key[:3])
 trend, cs, mo = n["trend"], n["csat"], n["margin"]
 this, last = trend.iloc[-1], trend.iloc[-2]
 st.caption(f"Week of {week:%a %d %b %Y} to the cut-off {cut:%a %d %b %Y %H:%M} · "

@@ -5,7 +5,10 @@ the PostgreSQL half of each store test is skipped with that reason.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -20,6 +23,10 @@ SAMPLE_DATA = ROOT / "sample_data"
 SHARED_DATASETS = ROOT.parent / "shared" / "datasets"
 PG_URL = os.environ.get("CADENCE_TEST_PG_URL")
 PG_SKIP = "PostgreSQL tests need CADENCE_TEST_PG_URL (.ci/run starts a server on loopback)"
+# The dashboard's store snapshots (kpi/snapshot.py) go to a folder of this test run, not
+# the user's cache; child processes (the served app) inherit it.
+os.environ["CADENCE_CACHE_DIR"] = tempfile.mkdtemp(prefix="cadence-test-cache-")
+atexit.register(shutil.rmtree, os.environ["CADENCE_CACHE_DIR"], ignore_errors=True)
 
 
 def _pg_url(base: str, database: str) -> str:

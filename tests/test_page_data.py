@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kpi import data as kpi_data, snapshot
 from loaders import store
 from loaders import settings as settings_mod
 from pages._lib import data_helpers as helpers
@@ -71,6 +72,9 @@ def test_upload_previews_then_imports(sample_store):
         ["halopsa", "tickets", 7, 5, 2]
     assert store.table_counts(sample_store)["tickets"] == before + 5
     assert at.get("download_button")
+    # the page left the dashboard a snapshot of the store as it now is
+    name = snapshot.key(sample_store.url.database, kpi_data._big_tables())
+    assert (snapshot.root() / name / "complete").exists()
     undo_live_import(at, sample_store, int(summary.iloc[0]["import"]))
 
 

@@ -1,0 +1,206 @@
+"""The dashboard's shortcuts give the engine's numbers exactly: pricing the time entries
+once per client and day (``margin.labour_by_day``), narrowing the tickets to a span of
+weeks (``backlog.active_between``) and summarising teams from one aged frame
+(``aged.team_summary``). Checked on many generated cases against the plain computation."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from kpi import aged, backlog, breach, margin, periods, tiers
+from loaders import settings as settings_mod
+
+T = pd.Timestamp
+BASE = dt.datetime(2026, 5, 4)          # a Monday
+CLIENTS = ["Acme", "Beta", "Cobalt", None]
+TECHS = pd.DataFrame([{"name": "Sam", "hourly_cost": 40.0}, {"name": "Kim", "hourly_cost": None}])
+
+
+def _settings():
+    s = settings_mod.load()
+    s["labor"]["hourly_cost"] = {"Lee": 70.0}
+    return s
+
+
+entry = st.fixed_dictionaries({
+    "client": st.sampled_from(CLIENTS),
+    "technician": st.sampled_from(["Sam", "Kim", "Lee", None]),
+    "minutes": st.integers(0, 60 * 24 * 200),           # anywhere in ~7 months, any time
+    "hours": st.one_of(st.none(), st.floats(0, 12, allow_nan=False)),
+    "hours_billed": st.one_of(st.none(), st.floats(0, 12, allow_nan=False)),
+    "billable": st.one_of(st.none(), st.booleans()),
+    "bill_rate": st.one_of(st.none(), st.sampled_from([90.0, 125.0, 150.5])),
+})
+agreement = st.fixed_dictionaries({
+    "client": st.sampled_from(CLIENTS[:3]),
+    "monthly_revenue": st.floats(0, 5000, allow_nan=False),
+    "monthly_cost": st.one_of(st.none(), st.floats(0, 500, allow_nan=False)),
+    "start": st.integers(-60, 200), "days": st.one_of(st.none(), st.integers(0, 300)),
+})
+
+
+def _entries(specs):
+    rows = [{**{k: v for k, v in s.items() if k != "minutes"},
+             "work_date": None if s["minutes"] % 97 == 0
+             else BASE + dt.timedelta(minutes=s["minutes"])} for s in specs]
+    return pd.DataFrame(rows, columns=["client", "technician", "work_date", "hours",
+                                       "hours_billed", "billable", "bill_rate"])
+
+
+def _agreements(specs):
+    rows = []
+    for n, s in enumerate(specs):
+        start = BASE.date() + dt.timedelta(days=s["start"])
+        rows.append({"agreement_id": f"A{n}", "source_system": "x", "name": f"A{n}",
+                     "client": s["client"], "monthly_revenue": s["monthly_revenue"],
+                     "monthly_cost": s["monthly_cost"], "start_date": start,
+                     "end_date": None if s["days"] is None else start + dt.timedelta(days=s["days"])})
+    return pd.DataFrame(rows, columns=["agreement_id", "source_system", "name", "client",
+                                       "monthly_revenue", "monthly_cost", "start_date",
+                                       "end_date"])
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame):
+    assert list(a.columns) == list(b.columns) and len(a) == len(b)
+    for col in a.columns:
+        x, y = a[col], b[col]
+        if col in margin.COLUMNS[1:]:   # sums in another order: equal to the cent
+            x = pd.to_numeric(x, errors="coerce").astype(float)
+            y = pd.to_numeric(y, errors="coerce").astype(float)
+            assert np.allclose(x.fillna(-1e18), y.fillna(-1e18), rtol=1e-9, atol=1e-6), col
+        else:
+            assert x.tolist() == y.tolist(), col
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.lists(entry, max_size=40), st.lists(agreement, max_size=6),
+       st.integers(0, 28), st.booleans())
+def test_labour_by_day_gives_the_entries_numbers(entries, agreements, weeks_in, by_client):
+    e, a, s = _entries(entries), _agreements(agreements), _settings()
+    cut = T(BASE) + pd.Timedelta(weeks=weeks_in)    # every report cut-off is a Monday 00:00
+    months = periods.last_months(cut - pd.Timedelta(days=1), 6)
+    days = margin.labour_by_day(e, TECHS, s)
+    _same(margin.service_margin(a, e, TECHS, months, s, cutoff=cut, by_client=by_client),
+          margin.service_margin(a, days, TECHS, months, s, cutoff=cut, by_client=by_client))
+    _same(margin.margin_by_agreement(a, e, TECHS, months, s, cutoff=cut),
+          margin.margin_by_agreement(a, days, TECHS, months, s, cutoff=cut))
+    plain = tiers.tiers_at(a, e, TECHS, [cut], s)[cut]
+    short = tiers.tiers_at(a, days, TECHS, [cut], s)[cut]
+    assert plain["client"].tolist() == short["client"].tolist()
+    assert plain["tier"].tolist() == short["tier"].tolist()
+
+
+def test_labour_by_day_hand_worked():
+    e = pd.DataFrame([
+        {"client": "Acme", "technician": "Sam", "work_date": "2026-10-05 09:00", "hours": 2.0,
+         "hours_billed": None, "billable": True, "bill_rate": None},      # 250 rev, 80 cost
+        {"client": "Acme", "technician": "Lee", "work_date": "2026-10-05 15:30", "hours": 1.0,
+         "hours_billed": 1.5, "billable": None, "bill_rate": 100.0},     # 150 rev, 70 cost
+        {"client": None, "technician": None, "work_date": "2026-10-06", "hours": 1.0,
+         "hours_billed": 0.0, "billable": None, "bill_rate": None},      # 0 rev, 45 cost
+        {"client": "Acme", "technician": "Sam", "work_date": None, "hours": 5.0,
+         "hours_billed": 5.0, "billable": True, "bill_rate": 100.0},     # no day: left out
+    ])
+    out = margin.labour_by_day(e, TECHS, _settings()).sort_values("client", ignore_index=True)
+    assert out.to_dict("records") == [
+        {"client": margin.NO_CLIENT, "work_date": T("2026-10-06"), "hours": 1.0,
+         "labor_revenue": 0.0, "labor_cost": 45.0},
+        {"client": "Acme", "work_date": T("2026-10-05"), "hours": 3.0,
+         "labor_revenue": 400.0, "labor_cost": 150.0}]
+
+
+ticket = st.fixed_dictionaries({
+    "created": st.integers(0, 60 * 24 * 7 * 30),
+    "done_after": st.one_of(st.none(), st.integers(-600, 60 * 24 * 60)),
+    "cancelled": st.booleans(),
+    "team": st.sampled_from(["Desk", "Infra", None]),
+    "category": st.sampled_from(["Email", "Network", "Printer", None]),
+    "priority": st.sampled_from(["P1", "P2", "P3", "P4", "P5", None]),
+    "psa_due_after": st.one_of(st.none(), st.integers(0, 60 * 24 * 20)),
+})
+
+
+def _tickets(specs):
+    rows = []
+    for n, s in enumerate(specs):
+        created = BASE + dt.timedelta(minutes=s["created"])
+        done = None if s["done_after"] is None else created + dt.timedelta(minutes=s["done_after"])
+        rows.append({"source_system": "x", "ticket_id": str(n), "created_at": created,
+                     "resolved_at": done, "closed_at": None,
+                     "status_class": "cancelled" if s["cancelled"] else "open",
+                     "updated_at": created + dt.timedelta(hours=3), "team": s["team"],
+                     "board": "Board", "category": s["category"], "priority": s["priority"],
+                     "summary": f"t{n}", "client": "Acme", "assignee": None,
+                     "resolution_due_at": None if s["psa_due_after"] is None
+                     else created + dt.timedelta(minutes=s["psa_due_after"])})
+    frame = pd.DataFrame(rows, columns=["source_system", "ticket_id", "created_at",
+                                        "resolved_at", "closed_at", "status_class",
+                                        "updated_at", "team", "board", "category", "priority",
+                                        "summary", "client", "assignee", "resolution_due_at"])
+    for col in ("created_at", "resolved_at", "closed_at", "updated_at", "resolution_due_at"):
+        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+    return frame
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(st.lists(ticket, max_size=50), st.integers(2, 30), st.integers(0, 60 * 24 * 7))
+def test_active_between_keeps_every_count_of_the_span(specs, end_week, breach_back):
+    t, s = _tickets(specs), settings_mod.load()
+    cut = T(BASE) + pd.Timedelta(weeks=end_week)
+    weeks = periods.last_weeks(cut, 6)
+    at = cut - pd.Timedelta(minutes=breach_back)
+    narrow = backlog.active_between(t, min(weeks[0], at), cut)
+    assert backlog.backlog_trend(narrow, weeks).equals(backlog.backlog_trend(t, weeks))
+    assert aged.aged_past_sla(narrow, cut, s).equals(aged.aged_past_sla(t, cut, s))
+    assert breach.about_to_breach(narrow, at, s).equals(breach.about_to_breach(t, at, s))
+
+
+@pytest.mark.parametrize("threshold", [1, 2, 4])
+@hsettings(max_examples=40, deadline=None)
+@given(specs=st.lists(ticket, max_size=50))
+def test_team_summary_matches_a_plain_count(threshold, specs):
+    """Each team's counts, status and top 3 categories, against a loop over the tickets."""
+    t, s = _tickets(specs), settings_mod.load()
+    s["sla"]["review_threshold"] = threshold
+    cut = T(BASE) + pd.Timedelta(weeks=31)
+    frame = aged.aged_tickets(t, cut, s)
+    out = aged.team_summary(frame, s)
+    expected = {}
+    for row in frame.itertuples():
+        team = expected.setdefault(row.team, {"open": 0, "aged": []})
+        team["open"] += 1
+        if row.aged:
+            team["aged"].append((row.category, row.created_at))
+    assert sorted(out["team"]) == sorted(expected)
+    for row in out.itertuples():
+        want = expected[row.team]
+        assert row.open == want["open"] and row.aged_past_sla == len(want["aged"])
+        assert row.status == ("review" if len(want["aged"]) >= threshold else "ok")
+        stats = {}
+        for category, created in want["aged"]:
+            n, oldest = stats.get(category, (0, created))
+            stats[category] = (n + 1, min(oldest, created))
+        ranked = sorted(stats, key=lambda c: (-stats[c][0], stats[c][1], c))
+        assert row.top_categories == ranked[:3]
+
+
+def test_active_between_hand_worked():
+    t = _tickets([
+        {"created": 0, "done_after": 60, "cancelled": False, "team": "Desk",       # 0: done before
+         "category": None, "priority": "P1", "psa_due_after": None},
+        {"created": 0, "done_after": None, "cancelled": False, "team": "Desk",     # 1: still open
+         "category": None, "priority": "P1", "psa_due_after": None},
+        {"created": 60 * 24 * 14, "done_after": 10, "cancelled": False,           # 2: done inside
+         "team": "Desk", "category": None, "priority": "P1", "psa_due_after": None},
+        {"created": 60 * 24 * 21, "done_after": None, "cancelled": False,         # 3: created at end
+         "team": "Desk", "category": None, "priority": "P1", "psa_due_after": None},
+        {"created": 60 * 24 * 6, "done_after": 60 * 24 + 1, "cancelled": False,  # 4: done at start
+         "team": "Desk", "category": None, "priority": "P1", "psa_due_after": None},
+    ])
+    start, end = T(BASE) + pd.Timedelta(weeks=1), T(BASE) + pd.Timedelta(weeks=3)
+    # 4 is done a minute after the start (created day 6, +1 day 1 min): it counts
+    assert backlog.active_between(t, start, end)["ticket_id"].tolist() == ["1", "2", "4"]
