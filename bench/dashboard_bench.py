@@ -10,7 +10,8 @@ page with Streamlit's AppTest, each time in a new process as a newly started ser
 2. the first render of a restarted server on the unchanged store (the snapshot the first
    run left is mapped instead of reading SQLite; every KPI still computed);
 3. in that same process, reruns after a filter change (a team picked in the sidebar) and
-   with nothing changed; best and worst of three.
+   with nothing changed, best and worst of three; then the Margins, Client tiers and QBR
+   pages opened for the first time in that server, and rerun.
 
 Numbers go in the README.
 """
@@ -56,6 +57,16 @@ def one_server(url: str) -> None:
         same.append(time.perf_counter() - start)
     print(f"rerun={min(reruns):.2f},{max(reruns):.2f}")
     print(f"same={min(same):.2f}")
+    for page in ("margins", "client_tiers", "qbr"):   # the owner's pages, same server
+        other = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=600)
+        other.query_params["week"] = "2026-11-16"
+        start = time.perf_counter()
+        other.run()
+        opened = time.perf_counter() - start
+        assert not other.exception, other.exception
+        start = time.perf_counter()
+        other.run()
+        print(f"page {page}={opened:.2f},{time.perf_counter() - start:.2f}")
 
 
 def main() -> None:
@@ -82,6 +93,10 @@ def main() -> None:
           f"{results['first_unchanged']} s")
     print(f"rerun after a team filter change: best {best} s, worst {worst} s")
     print(f"rerun with nothing changed: best {results['same']} s")
+    for name, value in results.items():
+        if name.startswith("page "):
+            opened, again = value.split(",")
+            print(f"{name[5:]}: first open in that server {opened} s, rerun {again} s")
 
 
 if __name__ == "__main__":

@@ -99,7 +99,8 @@ def default_quarter(data: StoreData) -> str | None:
 def clients(data: StoreData) -> list[str]:
     names = set()
     for frame in (data.tickets, data.agreements, data.time_entries, data.csat):
-        names |= set(texts(frame, "client").dropna().astype(str))
+        # unique() before Python sees them: a million entries' names took 2 s one by one
+        names |= set(texts(frame, "client").dropna().unique().tolist())
     return sorted(names)
 
 

@@ -17,12 +17,13 @@ import streamlit as st
 from kpi import margin, periods, tiers
 from kpi.metrics import METRICS
 from pages._lib import margin_figures as figures
-from pages._lib.common import (can_see_money, data_and_settings, page_setup, sidebar_filters,
-                           slice_data)
+from pages._lib.common import (can_see_money, data_and_settings, page_setup, priced_data,
+                           sidebar_filters, slice_data)
 
 role = page_setup("tiers", "Client tiers")
 show_money = can_see_money(role)
 data, settings = data_and_settings()
+data = priced_data(data)   # time entries priced per client and day: the same tiers, faster
 chosen = sidebar_filters()
 cut, window = chosen["cutoff"], int(settings["tiers"]["window_months"])
 args = (data.agreements, data.time_entries, data.technicians)

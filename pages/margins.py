@@ -14,13 +14,23 @@ from kpi import margin, periods, utilisation
 from kpi.metrics import METRICS
 from pages._lib import margin_figures as figures
 from pages._lib.common import (data_and_settings, hours, money, page_setup, percent,
-                           sidebar_filters, slice_data)
+                           priced_data, sidebar_filters, slice_data, store_key)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def utilisation_for(_data, _settings, key: tuple) -> pd.DataFrame:
+    """Every technician's last 4 weeks before the cut-off of (store version, cut-off)."""
+    cut = key[-1]
+    return utilisation.utilisation(_data.time_entries, _data.technicians,
+                                   cut - 4 * periods.WEEK, cut, _settings)
+
 
 page_setup("margins", "Margins")
 data, settings = data_and_settings()
 chosen = sidebar_filters()
 cut = chosen["cutoff"]
-view = slice_data(data, None, chosen["client"])
+# Margins from the entries priced once per client and day (the same numbers, far fewer rows)
+view = slice_data(priced_data(data), None, chosen["client"])
 months = periods.last_months(cut - pd.Timedelta(days=1), 12)
 mtd = periods.month_label(months[-1]) if periods.month_bounds(months[-1])[1] > cut else None
 args = (view.agreements, view.time_entries, view.technicians)
@@ -69,8 +79,7 @@ st.dataframe(figures.numeric(agreements).sort_values(["margin", "client"], ignor
              .drop(columns="month"), hide_index=True, column_config=COLS)
 
 st.subheader("Utilisation, last 4 weeks")
-util = utilisation.utilisation(data.time_entries, data.technicians, cut - 4 * periods.WEEK,
-                               cut, settings)
+util = utilisation_for(data, settings, (*store_key(), cut))
 st.caption(f"{METRICS['utilisation_percent'].how} {cut - 4 * periods.WEEK:%Y-%m-%d} to "
            f"{cut - pd.Timedelta(days=1):%Y-%m-%d}. Logged % counts all hours worked.")
 st.plotly_chart(figures.utilisation_figure(util), theme=None)

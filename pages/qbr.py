@@ -10,21 +10,45 @@ import streamlit as st
 from kpi import qbr
 from kpi.qbr_export import to_pdf, to_workbook
 from pages._lib.common import (can_see_money, count, data_and_settings, hours, money,
-                           page_setup, percent)
+                           page_setup, percent, priced_data, store_key)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def choices(_data, key: tuple) -> tuple[list[str], list[str], str | None]:
+    """Clients, quarters with data and the default quarter, per store version."""
+    quarters = qbr.quarters_with_data(_data)
+    return qbr.clients(_data), quarters, qbr.default_quarter(_data) if quarters else None
+
+
+@st.cache_data(show_spinner="Building the pack...", max_entries=32)
+def pack_for(_data, _settings, key: tuple) -> dict:
+    """The pack of (store version, client, quarter, with money), from the priced entries."""
+    _, _, client, quarter, with_money = key
+    pack = qbr.build_pack(priced_data(_data), client, quarter, _settings)
+    return pack if with_money else qbr.without_money(pack)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def files_for(_pack, key: tuple) -> tuple[bytes, bytes]:
+    """The workbook and the PDF of that pack (building the PDF takes most of a second)."""
+    workbook, pdf = io.BytesIO(), io.BytesIO()
+    to_workbook(_pack, workbook)
+    to_pdf(_pack, pdf)
+    return workbook.getvalue(), pdf.getvalue()
+
 
 role = page_setup("qbr", "QBR")
 data, settings = data_and_settings()
-clients, quarters = qbr.clients(data), qbr.quarters_with_data(data)
+clients, quarters, default_quarter = choices(data, store_key())
 if not clients or not quarters:
     st.info("The store holds no tickets yet. Import exports on the Data page.")
     st.stop()
 left, right = st.columns(2)
 client = left.selectbox("Client", clients, key="qbr_client")
 quarter = right.selectbox("Quarter", quarters, key="qbr_quarter",
-                          index=quarters.index(qbr.default_quarter(data)))
-pack = qbr.build_pack(data, client, quarter, settings)
-if not can_see_money(role):
-    pack = qbr.without_money(pack)
+                          index=quarters.index(default_quarter))
+key = (*store_key(), client, quarter, can_see_money(role))
+pack = pack_for(data, settings, key)
 s = pack["summary"]
 st.caption(f"{pack['start']} to {pack['end']}; nothing after the quarter's end counts.")
 cols = st.columns(6)
@@ -68,13 +92,11 @@ st.dataframe(pack["tier"], hide_index=True, column_config=money_cols)
 with st.expander(f"Tickets opened in the quarter ({len(pack['tickets'])})"):
     st.dataframe(pack["tickets"], hide_index=True)
 
-workbook, pdf = io.BytesIO(), io.BytesIO()
-to_workbook(pack, workbook)
-to_pdf(pack, pdf)
+workbook, pdf = files_for(pack, key)
 name = f"QBR {quarter} {''.join(ch for ch in client if ch.isalnum() or ch in ' -_')[:60]}"
 d1, d2 = st.columns(2)  # the same pack as shown (without money for non-owners)
-d1.download_button("Excel workbook", workbook.getvalue(), file_name=f"{name}.xlsx",
+d1.download_button("Excel workbook", workbook, file_name=f"{name}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    icon=":material/table_view:", key="qbr_xlsx")
-d2.download_button("PDF", pdf.getvalue(), file_name=f"{name}.pdf", mime="application/pdf",
+d2.download_button("PDF", pdf, file_name=f"{name}.pdf", mime="application/pdf",
                    icon=":material/picture_as_pdf:", key="qbr_pdf")
