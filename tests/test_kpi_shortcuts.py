@@ -58,7 +58,8 @@ def _agreements(specs):
         rows.append({"agreement_id": f"A{n}", "source_system": "x", "name": f"A{n}",
                      "client": s["client"], "monthly_revenue": s["monthly_revenue"],
                      "monthly_cost": s["monthly_cost"], "start_date": start,
-                     "end_date": None if s["days"] is None else start + dt.timedelta(days=s["days"])})
+                     "end_date": None if s["days"] is None
+                     else start + dt.timedelta(days=s["days"])})
     return pd.DataFrame(rows, columns=["agreement_id", "source_system", "name", "client",
                                        "monthly_revenue", "monthly_cost", "start_date",
                                        "end_date"])
@@ -196,7 +197,7 @@ def test_active_between_hand_worked():
          "category": None, "priority": "P1", "psa_due_after": None},
         {"created": 60 * 24 * 14, "done_after": 10, "cancelled": False,           # 2: done inside
          "team": "Desk", "category": None, "priority": "P1", "psa_due_after": None},
-        {"created": 60 * 24 * 21, "done_after": None, "cancelled": False,         # 3: created at end
+        {"created": 60 * 24 * 21, "done_after": None, "cancelled": False,  # 3: created at end
          "team": "Desk", "category": None, "priority": "P1", "psa_due_after": None},
         {"created": 60 * 24 * 6, "done_after": 60 * 24 + 1, "cancelled": False,  # 4: done at start
          "team": "Desk", "category": None, "priority": "P1", "psa_due_after": None},

@@ -129,3 +129,46 @@ def test_the_key_ignores_an_empty_log_and_follows_the_file(tmp_path):
     assert snapshot.key(str(db), {"q": 1}) != first
     assert snapshot.key(str(db), {"q": 2}) != snapshot.key(str(db), {"q": 1})
     assert snapshot.key(str(tmp_path / "missing.db"), {"q": 1}) is None
+
+
+def test_snapshots_of_deleted_databases_are_dropped(sample_db_file, tmp_path, cache):
+    gone, kept = tmp_path / "gone.db", tmp_path / "kept.db"
+    for path in (gone, kept):
+        shutil.copy(sample_db_file, path)
+    engine = store.connect(f"sqlite:///{gone}")
+    data.load(engine)
+    engine.dispose()
+    assert len(_snapshots(cache)) == 1
+    gone.unlink()
+    other = store.connect(f"sqlite:///{kept}")
+    data.load(other)
+    other.dispose()
+    assert [(cache / n / "database").read_text() for n in _snapshots(cache)] == \
+        [str(kept.resolve())]
+
+
+def test_postgresql_store_snapshot_follows_the_server(pg_url, cache):
+    """PostgreSQL is read in place into a snapshot stamped with the WAL position: the
+    second read maps it; a committed UPDATE moves the position and is seen."""
+    from sqlalchemy import text
+
+    from loaders.sample import load_sample
+
+    engine = store.connect(pg_url)
+    try:
+        load_sample(engine)
+        first = data.load(engine)
+        assert len(_snapshots(cache)) == 1
+        second = data.load(engine)
+        assert len(_snapshots(cache)) == 1
+        tickets, entries = _plain(engine)
+        for got in (first, second):
+            _same(got.tickets, tickets)
+            _same(got.time_entries, entries)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE tickets SET summary = 'edited by hand' "
+                              "WHERE ticket_id = (SELECT min(ticket_id) FROM tickets)"))
+        after = data.load(engine)
+        assert (after.tickets["summary"] == "edited by hand").sum() >= 1
+    finally:
+        engine.dispose()
