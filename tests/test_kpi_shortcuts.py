@@ -30,15 +30,17 @@ entry = st.fixed_dictionaries({
     "client": st.sampled_from(CLIENTS),
     "technician": st.sampled_from(["Sam", "Kim", "Lee", None]),
     "minutes": st.integers(0, 60 * 24 * 200),           # anywhere in ~7 months, any time
-    "hours": st.one_of(st.none(), st.floats(0, 12, allow_nan=False)),
-    "hours_billed": st.one_of(st.none(), st.floats(0, 12, allow_nan=False)),
+    # hours to the hundredth, as PSAs export them
+    "hours": st.one_of(st.none(), st.integers(0, 1200).map(lambda n: n / 100)),
+    "hours_billed": st.one_of(st.none(), st.integers(0, 1200).map(lambda n: n / 100)),
     "billable": st.one_of(st.none(), st.booleans()),
     "bill_rate": st.one_of(st.none(), st.sampled_from([90.0, 125.0, 150.5])),
 })
 agreement = st.fixed_dictionaries({
     "client": st.sampled_from(CLIENTS[:3]),
-    "monthly_revenue": st.floats(0, 5000, allow_nan=False),
-    "monthly_cost": st.one_of(st.none(), st.floats(0, 500, allow_nan=False)),
+    # money in cents, as agreements carry it (a subnormal float "price" only makes 0/0)
+    "monthly_revenue": st.integers(0, 500_000).map(lambda cents: cents / 100),
+    "monthly_cost": st.one_of(st.none(), st.integers(0, 50_000).map(lambda c: c / 100)),
     "start": st.integers(-60, 200), "days": st.one_of(st.none(), st.integers(0, 300)),
 })
 
