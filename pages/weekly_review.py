@@ -14,12 +14,9 @@ import streamlit as st
 from kpi import aged, breach, csat, margin, periods, sla_clock, tiers
 from kpi.backlog import active_between, backlog_trend
 from kpi.metrics import METRICS, movement
-from loaders import store
 from pages._lib import weekly_figures as wf
-from kpi import data as kpi_data
-from pages._lib.common import (can_see_money, count, data_and_settings, get_engine, page_setup,
-                           percent, priced_labour, sidebar_filters, slice_data,
-                           store_version)
+from pages._lib.common import (can_see_money, count, data_and_settings, page_setup, percent,
+                           priced_data, sidebar_filters, slice_data, store_key)
 
 WEEKS = 12
 COLOUR = {True: "normal", False: "inverse", None: "off"}   # metrics.higher_is_better
@@ -46,28 +43,27 @@ def week_numbers(_data, _settings, key: tuple, at: pd.Timestamp) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def margin_months(_data, _labour, _settings, key: tuple) -> pd.DataFrame:
+def margin_months(_priced, _settings, key: tuple) -> pd.DataFrame:
     """12 months of service margin for (store version, week, client): revenue belongs to
-    clients, so a team filter doesn't change it and doesn't recompute it. ``_labour``: the
-    entries priced per client and day."""
+    clients, so a team filter doesn't change it and doesn't recompute it. ``_priced``: the
+    frames with the entries priced per client and day (``priced_data``)."""
     _, _, week, client = key
     cut = pd.Timestamp(week) + periods.WEEK
-    view = slice_data(kpi_data.StoreData(_data.tickets, _labour, _data.agreements, _data.csat,
-                                         _data.technicians), None, client)
+    view = slice_data(_priced, None, client)
     return margin.service_margin(view.agreements, view.time_entries, view.technicians,
                                  periods.last_months(cut - pd.Timedelta(days=1), 12),
                                  _settings, cutoff=cut)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def reprice_series(_data, _labour, _settings, key: tuple) -> list[int]:
+def reprice_series(_priced, _settings, key: tuple) -> list[int]:
     """Clients in the Reprice tier at each of the 12 weeks' months (portfolio-wide, so one
     computation per store version and week whatever the filters)."""
     _, _, week = key
     weeks = periods.last_weeks(pd.Timestamp(week) + periods.WEEK, WEEKS)
     months = {periods.month_start(w + periods.WEEK) for w in weeks}
-    tier_at = tiers.tiers_at(_data.agreements, _labour, _data.technicians, months,
-                             _settings)
+    tier_at = tiers.tiers_at(_priced.agreements, _priced.time_entries, _priced.technicians,
+                             months, _settings)
     return [int((tier_at[periods.month_start(w + periods.WEEK)]["tier"] == "Reprice").sum())
             for w in weeks]
 
@@ -88,11 +84,11 @@ data, settings = data_and_settings()
 f = sidebar_filters()
 week, cut, team, client = f["week"], f["cutoff"], f["team"], f["client"]
 now = pd.Timestamp.now(tz=settings.get("timezone") or "UTC").tz_localize(None).floor("min")
-key = (store.database_url(), store_version(get_engine()), week.isoformat(), team, client)
+key = (*store_key(), week.isoformat(), team, client)
 n = week_numbers(data, settings, key, wf.breach_instant(cut, now))
-labour = priced_labour()
-n["margin"] = margin_months(data, labour, settings, key[:3] + (client,))
-n["reprice"] = reprice_series(data, labour, settings, key[:3])
+priced = priced_data(data)
+n["margin"] = margin_months(priced, settings, key[:3] + (client,))
+n["reprice"] = reprice_series(priced, settings, key[:3])
 trend, cs, mo = n["trend"], n["csat"], n["margin"]
 this, last = trend.iloc[-1], trend.iloc[-2]
 st.caption(f"Week of {week:%a %d %b %Y} to the cut-off {cut:%a %d %b %Y %H:%M} · "

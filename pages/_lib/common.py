@@ -152,16 +152,12 @@ def labour_days(url: str, version: tuple) -> pd.DataFrame:
     return margin.labour_by_day(data.time_entries, data.technicians, load_settings(url, version))
 
 
-def priced_labour() -> pd.DataFrame:
-    return labour_days(*store_key())
-
-
 def priced_data(data: kpi_data.StoreData) -> kpi_data.StoreData:
-    """The frames with the time entries replaced by ``priced_labour()``: margin, tiers and
+    """The frames with the time entries replaced by ``labour_days``: margin, tiers and
     the QBR pack give the same numbers from them, reading ~100x fewer rows (utilisation and
     entry lag need the raw entries)."""
-    return kpi_data.StoreData(data.tickets, priced_labour(), data.agreements, data.csat,
-                              data.technicians)
+    return kpi_data.StoreData(data.tickets, labour_days(*store_key()), data.agreements,
+                              data.csat, data.technicians)
 
 
 def store_key() -> tuple[str, tuple]:
@@ -197,8 +193,7 @@ def url_filters() -> dict:
     ?week=2026-11-16&team=Infrastructure&client=Acme. Missing or unknown values fall back
     to the latest week and "all"."""
     params = st.query_params
-    url = store.database_url()
-    options = filter_options(url, store_version(engine_for(url)))
+    options = filter_options(*store_key())
     latest = options["latest"]
     default_week = periods.week_start(latest if latest is not None else pd.Timestamp.today())
     try:
