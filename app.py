@@ -2,16 +2,16 @@
 
 Run: `streamlit run app.py`. The store is `$CADENCE_DB_URL`, else `sqlite:///cadence.db`;
 an empty store is filled with the bundled sample MSP on first start. Each page checks the
-viewer's role itself (pages/_lib/common.py), so hiding a page here is convenience, not access.
+viewer's role itself (pages/_lib/access.py), so hiding a page here is convenience, not access.
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from pages._lib.common import (PAGE_ROLES, current_role, freshness, get_engine,
-                           is_sample_store)
+from pages._lib.access import ICON, PAGE_ROLES, current_role
+from pages._lib.store_cache import freshness, get_engine, is_sample_store
 
-st.set_page_config(page_title="Cadence", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title="Cadence", page_icon=ICON, layout="wide")
 
 PAGES = [  # (file, title, icon, key in PAGE_ROLES)
     ("pages/weekly_review.py", "Weekly review", ":material/event_repeat:", "weekly"),

@@ -10,12 +10,18 @@ import json
 import sys
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from loaders import store
 from loaders.settings import SettingsError, load_effective
+from loaders.store import frames as store_frames
 
-from . import data, qbr, report
+from . import frames, qbr, report
+from .render import text
+
+
+def _frames(engine, settings: dict) -> frames.Frames:
+    """The store's frames for a command that uses the store for nothing else meanwhile
+    (so SQLite is read in place)."""
+    return frames.make(store_frames.read(engine, sole_user=True), settings)
 
 
 def _date(text: str) -> dt.date:
@@ -52,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-QBR_WRITERS = {".xlsx": "to_workbook", ".pdf": "to_pdf"}
+QBR_WRITERS = {".xlsx": ("xlsx", "to_workbook"), ".pdf": ("pdf", "to_pdf")}
 
 
 def _qbr(args) -> int:
@@ -66,15 +72,16 @@ def _qbr(args) -> int:
         qbr.quarter_bounds(args.quarter)
         engine = store.connect(args.db)
         settings = load_effective(engine, args.config)
-        pack = qbr.build_pack(data.load(engine, sole_user=True), args.client, args.quarter, settings)
+        pack = qbr.build_pack(_frames(engine, settings), args.client, args.quarter, settings)
     except (ValueError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except (SQLAlchemyError, ImportError) as exc:
+    except (store.StoreError, ImportError) as exc:
         return _store_unreadable(args, exc)
-    from . import qbr_export  # openpyxl and reportlab only when a pack is written
+    import importlib  # openpyxl and reportlab only when a pack is written
     try:
-        getattr(qbr_export, QBR_WRITERS[suffix])(pack, args.out)
+        module, writer = QBR_WRITERS[suffix]
+        getattr(importlib.import_module(f"kpi.render.{module}"), writer)(pack, args.out)
     except OSError as exc:
         print(f"error: cannot write {args.out} ({exc.strerror or type(exc).__name__}).",
               file=sys.stderr)
@@ -96,21 +103,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         engine = store.connect(args.db)
         settings = load_effective(engine, args.config)
-        as_of = args.as_of or data.latest_activity(engine)
+        as_of = args.as_of or store.latest_activity(engine)
         if as_of is None:
             print("error: the store holds no tickets yet; import exports first with "
                   "`python -m loaders import FILE...`.", file=sys.stderr)
             return 1
-        result = report.build(data.load(engine, sole_user=True), as_of, settings, args.weeks)
-    except SettingsError as exc:
+        result = report.build(_frames(engine, settings), as_of, settings, args.weeks)
+    except (SettingsError, frames.FramesError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except (SQLAlchemyError, ImportError) as exc:
+    except (store.StoreError, ImportError) as exc:
         return _store_unreadable(args, exc)
     if args.format == "json":
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        print(report.to_text(result, settings["sla"]["review_threshold"]))
+        print(text.to_text(result, settings["sla"]["review_threshold"]))
     return 0
 
 

@@ -3,7 +3,7 @@
 - ``open``: tickets open at ``B`` (created before ``B``, not done before ``B``).
 - ``aged_past_sla``: of those, the ones whose resolution due time (``sla_clock``) is
   before ``B``. A ticket with no due time (no target for its priority) is never aged.
-- Team is ``team``, else ``board``, else ``"Unassigned"`` (blank text counts as missing).
+- Team is the team key: ``team``, else ``board``, else ``"Unassigned"`` (``frames``).
 - ``status``: ``"ok"`` when ``aged_past_sla < sla.review_threshold``, else ``"review"``.
 - ``top_categories``: up to 3 categories with the most aged tickets; ties go to the
   category whose oldest aged ticket was created earliest, then by name. A ticket with no
@@ -16,35 +16,41 @@ from __future__ import annotations
 import pandas as pd
 
 from .backlog import open_at
-from .columns import datetimes, texts
+from .frames import Frames
 from .sla_clock import resolution_due
 
-UNASSIGNED = "Unassigned"
 UNCATEGORISED = "Uncategorised"
 COLUMNS = ["team", "open", "aged_past_sla", "status", "top_categories"]
 
 
-def team_of(tickets: pd.DataFrame) -> pd.Series:
-    return texts(tickets, "team").fillna(texts(tickets, "board")).fillna(UNASSIGNED) \
-        .astype(str).rename("team")
-
-
-def aged_tickets(tickets: pd.DataFrame, cutoff, settings: dict) -> pd.DataFrame:
-    """The tickets open at ``cutoff`` with ``team``, ``due`` and ``aged`` columns added."""
+def aged_tickets(frames: Frames, cutoff, settings: dict) -> pd.DataFrame:
+    """The tickets open at ``cutoff`` with ``team`` (the team key), ``category`` (none:
+    Uncategorised), ``due`` and ``aged`` columns added."""
     b = pd.Timestamp(cutoff)
-    is_open = open_at(tickets, b)
-    frame = tickets.loc[is_open].copy()
-    frame["team"] = team_of(frame)
-    frame["category"] = texts(frame, "category").fillna(UNCATEGORISED).astype(str)
-    frame["created_at"] = datetimes(frame, "created_at")
+    frame = frames.tickets.loc[open_at(frames, b)].copy()
+    frame["team"] = frame["team_key"]
+    frame["category"] = frame["category"].fillna(UNCATEGORISED)
     frame["due"] = resolution_due(frame, settings)
     frame["aged"] = (frame["due"] < b).fillna(False).astype(bool)
     return frame
 
 
-def aged_past_sla(tickets: pd.DataFrame, cutoff, settings: dict) -> pd.DataFrame:
+def aged_past_sla(frames: Frames, cutoff, settings: dict) -> pd.DataFrame:
     """One row per team: team, open, aged_past_sla, status, top_categories (list)."""
-    return team_summary(aged_tickets(tickets, cutoff, settings), settings)
+    return team_summary(aged_tickets(frames, cutoff, settings), settings)
+
+
+def aged_series(frames: Frames, cutoffs, settings: dict) -> list[int]:
+    """Tickets aged past SLA at each cut-off (open at it, due before it), for a trend;
+    the due times are worked out once."""
+    t = frames.tickets
+    due = resolution_due(t, settings)
+    created, done = t["created_at"], t["done_at"]
+    out = []
+    for b in map(pd.Timestamp, cutoffs):   # a handful of weeks, each vectorised
+        is_open = (created < b) & (done.isna() | (done >= b))
+        out.append(int((is_open & (due < b).fillna(False)).sum()))
+    return out
 
 
 def team_summary(frame: pd.DataFrame, settings: dict) -> pd.DataFrame:

@@ -1,14 +1,10 @@
 """Backlog trend (SPEC KPI 1): per week opened, closed, open at the end, and the age
 buckets of what is open at the end.
 
-Decisions (docs: see the module functions):
+Decisions:
 
-- ``done_at`` = ``resolved_at``, else ``closed_at`` (SPEC).
-- A *cancelled* ticket (``status_class == "cancelled"``) with neither time is done at its
-  ``updated_at`` (the last change, when it was cancelled), else at its ``created_at`` (so it
-  never shows as open). With a resolved/closed time it is done then, like any ticket.
-- A ``done_at`` earlier than ``created_at`` (a data error) is taken as ``created_at``, so a
-  ticket is never closed before it was opened and the running total stays consistent.
+- A ticket is done at ``tickets.done_at`` (``frames.done_at``: resolved, else closed; a
+  cancelled ticket when it was cancelled; never before it was created).
 - Tickets without ``created_at`` cannot be placed in time and count nowhere.
 - Age of an open ticket at the week end ``E`` = whole days elapsed,
   ``floor((E - created_at) / 24 h)``. Buckets: 0–2, 3–7, 8–14, 15–30, over 30 days.
@@ -21,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .columns import datetimes, ns, texts
+from .frames import Frames, ns
 from .periods import WEEK, week_label
 
 AGE_BUCKETS = ("age_0_2", "age_3_7", "age_8_14", "age_15_30", "age_over_30")
@@ -31,56 +27,29 @@ _DAY_NS = 86_400 * 10**9
 _NAT = np.iinfo("int64").min
 
 
-def done_at(tickets: pd.DataFrame) -> pd.Series:
-    """When each ticket was done (NaT while open); see the module notes for cancelled
-    tickets and a done time before the creation time."""
-    created = datetimes(tickets, "created_at")
-    done = datetimes(tickets, "resolved_at").fillna(datetimes(tickets, "closed_at"))
-    status = texts(tickets, "status_class").fillna("").astype(str).str.lower()
-    cancelled = status.eq("cancelled")
-    fallback = datetimes(tickets, "updated_at").fillna(created)
-    done = done.where(~(cancelled & done.isna()), fallback)
-    early = done.notna() & created.notna() & (done < created)
-    return done.where(~early, created).rename("done_at")
-
-
 def _arrays(tickets: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """created and done as int64 ns, tickets without created_at dropped; done NaT → +inf."""
-    created = datetimes(tickets, "created_at")
-    done = done_at(tickets)
-    keep = created.notna().to_numpy()
-    c = ns(created)[keep]
-    d = ns(done)[keep]
+    keep = tickets["created_at"].notna().to_numpy()
+    c = ns(tickets["created_at"])[keep]
+    d = ns(tickets["done_at"])[keep]
     d = np.where(d == _NAT, np.iinfo("int64").max, d)
     return c, d
 
 
-def open_at(tickets: pd.DataFrame, instant) -> pd.Series:
+def open_at(frames: Frames, instant) -> pd.Series:
     """Boolean per ticket: open at ``instant`` (created before it, not done before it)."""
     b = pd.Timestamp(instant)
-    created = datetimes(tickets, "created_at")
-    done = done_at(tickets)
-    return (created < b) & (done.isna() | (done >= b))
+    t = frames.tickets
+    return (t["created_at"] < b) & (t["done_at"].isna() | (t["done_at"] >= b))
 
 
-def active_between(tickets: pd.DataFrame, start, end) -> pd.DataFrame:
-    """The tickets that can count anywhere in ``[start, end)``: created before ``end`` and
-    not done before ``start``. Every count of a week in that span (opened, closed, open at
-    its end, aged past SLA, about to breach at an instant in it) is the same on these as on
-    all tickets; narrowing first lets a page work on a quarter of a year's tickets."""
-    created = datetimes(tickets, "created_at")
-    done = done_at(tickets)
-    keep = (created < pd.Timestamp(end)) & (done.isna() | (done >= pd.Timestamp(start)))
-    return tickets.loc[keep.to_numpy()]
-
-
-def backlog_trend(tickets: pd.DataFrame, weeks: Sequence) -> pd.DataFrame:
+def backlog_trend(frames: Frames, weeks: Sequence) -> pd.DataFrame:
     """One row per week start in ``weeks`` (Monday 00:00 timestamps, e.g. from
     ``periods.last_weeks``): ``week`` (YYYY-MM-DD), ``start``, ``end``, ``opened``
     (created in ``[start, end)``), ``closed`` (done in ``[start, end)``), ``open_at_end``
     (open at ``end``) and the age buckets ``age_0_2`` .. ``age_over_30`` of the tickets
     open at ``end``, which sum to ``open_at_end``."""
-    c, d = _arrays(tickets)
+    c, d = _arrays(frames.tickets)
     c_sorted = np.sort(c)
     d_sorted = np.sort(d)
     rows = []

@@ -17,7 +17,7 @@ Decisions:
 - ``hours_left`` = time from ``now`` to the due time in **business hours** under the
   business clock (so a ticket due Monday 09:00 has 2 h left on Friday at 16:00), in
   clock hours under ``24x7``.
-- Columns: source_system, ticket_id, summary, client, team (``aged.team_of``), assignee,
+- Columns: source_system, ticket_id, summary, client, team (the team key), assignee,
   priority, due, hours_left; sorted by due, then source_system and ticket_id.
 """
 from __future__ import annotations
@@ -25,9 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .aged import team_of
 from .backlog import open_at
-from .columns import ns, texts
+from .frames import Frames, ns
 from .sla_clock import BusinessCalendar, _minutes, resolution_due
 
 COLUMNS = ["source_system", "ticket_id", "summary", "client", "team", "assignee",
@@ -59,19 +58,17 @@ def horizon(now, settings: dict) -> pd.Timestamp:
     return day + pd.Timedelta(minutes=_minutes(settings["sla"]["business_hours"][1]))
 
 
-def about_to_breach(tickets: pd.DataFrame, now, settings: dict) -> pd.DataFrame:
+def about_to_breach(frames: Frames, now, settings: dict) -> pd.DataFrame:
     now = pd.Timestamp(now)
     end = horizon(now, settings)
-    is_open = open_at(tickets, now)
-    frame = tickets.loc[is_open]
+    frame = frames.tickets.loc[open_at(frames, now)]
     due = resolution_due(frame, settings)
     soon = ((due >= now) & (due < end)).fillna(False).astype(bool)
     frame, due = frame.loc[soon], due[soon]
-    out = pd.DataFrame({c: texts(frame, c) for c in ("source_system", "ticket_id", "summary",
-                                                     "client")}, index=frame.index)
-    out["team"] = team_of(frame)
-    out["assignee"] = texts(frame, "assignee")
-    out["priority"] = texts(frame, "priority")
+    out = frame[["source_system", "ticket_id", "summary", "client"]].copy()
+    out["team"] = frame["team_key"]
+    out["assignee"] = frame["assignee"]
+    out["priority"] = frame["priority"]
     out["due"] = due.astype("datetime64[ns]")
     if _business(settings) and len(frame):
         cal = _calendar(now, settings)

@@ -8,7 +8,7 @@ Decisions:
   (``sla_clock.response_due``: the PSA's ``response_due_at``, else computed). Responding
   exactly at the due time is on time.
 - Resolution: a ticket counts in ``resolution_n`` when its ``done_at``
-  (``backlog.done_at``: resolved, else closed) is in ``[start, end)``; it is *met* when
+  (resolved, else closed) is in ``[start, end)``; it is *met* when
   ``done_at <= resolution due`` (``sla_clock.resolution_due``: PSA due wins, else computed).
 - A ticket with **no due time** (its priority has no target in the settings, e.g. P5 for
   response under the defaults, or no ``created_at`` to compute from) is excluded from
@@ -19,7 +19,7 @@ Decisions:
 - Groups: ``by`` is any of ``"priority"`` and ``"team"`` (``()`` gives one overall row).
   Priority is the ticket's ``priority`` upper-cased; a ticket without one is listed as
   ``"(no priority)"`` (its SLA target is P3's, as in ``sla_clock``). Team is
-  ``aged.team_of`` (team, else board, else ``"Unassigned"``).
+  the team key (team, else board, else ``"Unassigned"``).
 - Only groups with at least one response or resolution in the period are listed, sorted
   by the group keys. ``*_percent`` is 0–100, ``None`` when that ``n`` is 0.
 """
@@ -29,9 +29,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .aged import team_of
-from .backlog import done_at
-from .columns import datetimes, texts
+from .frames import Frames
 from .sla_clock import resolution_due, response_due
 
 NO_PRIORITY = "(no priority)"
@@ -44,7 +42,7 @@ def _percent(met: int, n: int):
     return 100.0 * met / n if n else None
 
 
-def sla_compliance(tickets: pd.DataFrame, start, end, settings: dict,
+def sla_compliance(frames: Frames, start, end, settings: dict,
                    by: Sequence[str] = ("priority",)) -> pd.DataFrame:
     """One row per group: the ``by`` keys, then ``response_n``, ``response_met``,
     ``response_percent``, ``resolution_n``, ``resolution_met``, ``resolution_percent``."""
@@ -53,16 +51,15 @@ def sla_compliance(tickets: pd.DataFrame, start, end, settings: dict,
     if unknown:
         raise ValueError(f"sla_compliance can group by {GROUP_KEYS}, not {unknown}")
     s, e = pd.Timestamp(start), pd.Timestamp(end)
-    responded = datetimes(tickets, "first_response_at")
-    done = done_at(tickets)
-    cancelled = texts(tickets, "status_class").fillna("").astype(str).str.lower() \
-        .eq("cancelled")
+    tickets = frames.tickets
+    responded = tickets["first_response_at"]
+    done = tickets["done_at"]
+    cancelled = tickets["status_class"].fillna("").str.lower().eq("cancelled")
     in_resp = (responded >= s) & (responded < e)
     in_done = (done >= s) & (done < e) & ~cancelled
     frame = pd.DataFrame(index=tickets.index)
-    frame["priority"] = texts(tickets, "priority").str.upper().fillna(NO_PRIORITY) \
-        .astype(str)
-    frame["team"] = team_of(tickets)
+    frame["priority"] = tickets["priority"].str.upper().fillna(NO_PRIORITY)
+    frame["team"] = tickets["team_key"]
     resp_due = pd.Series(pd.NaT, index=tickets.index, dtype="datetime64[ns]")
     res_due = resp_due.copy()
     # Only compute due times for the tickets that can count (the business clock is costly).

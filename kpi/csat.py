@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .columns import datetimes, ns, texts
+from .frames import Frames, ns
 from .periods import WEEK, week_label
 
 SMALL_N = 10
@@ -20,11 +20,11 @@ COLUMNS = ["period", "start", "end", "responses", "positive", "neutral", "negati
            "percent_positive", "small_n"]
 
 
-def csat_by_period(responses: pd.DataFrame, bounds: Sequence[tuple], labels=None) \
-        -> pd.DataFrame:
+def csat_by_period(frames: Frames, bounds: Sequence[tuple], labels=None) -> pd.DataFrame:
     """One row per ``(start, end)`` in ``bounds``."""
-    when = datetimes(responses, "responded_at")
-    rating = texts(responses, "rating").fillna("").astype(str).str.lower()
+    responses = frames.csat
+    when = responses["responded_at"]
+    rating = responses["rating"].fillna("").str.lower()
     keep = (when.notna() & rating.isin(["positive", "neutral", "negative"])).to_numpy()
     t = ns(when)[keep]
     r = rating.to_numpy()[keep]
@@ -45,8 +45,22 @@ def csat_by_period(responses: pd.DataFrame, bounds: Sequence[tuple], labels=None
     return out
 
 
-def csat_weekly(responses: pd.DataFrame, weeks: Sequence) -> pd.DataFrame:
+def csat_weekly(frames: Frames, weeks: Sequence) -> pd.DataFrame:
     """``csat_by_period`` over weeks given by their Monday starts, labelled YYYY-MM-DD."""
     starts = [pd.Timestamp(w) for w in weeks]
-    return csat_by_period(responses, [(s, s + WEEK) for s in starts],
+    return csat_by_period(frames, [(s, s + WEEK) for s in starts],
                           [week_label(s) for s in starts])
+
+
+COMMENT_COLUMNS = ["responded_at", "client", "technician", "score_raw", "comment",
+                   "source_system", "ticket_id"]
+
+
+def negative_comments(frames: Frames, start, end) -> pd.DataFrame:
+    """Negative responses in ``[start, end)``, newest first, with their comment."""
+    csat = frames.csat
+    when = csat["responded_at"]
+    bad = csat[(csat["rating"] == "negative") & (when >= pd.Timestamp(start))
+               & (when < pd.Timestamp(end))]
+    return bad.sort_values("responded_at", ascending=False)[COMMENT_COLUMNS] \
+        .reset_index(drop=True)

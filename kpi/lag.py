@@ -20,20 +20,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .columns import datetimes, texts
+from .frames import Frames
 
 NO_TECHNICIAN = "(no technician)"
 STATS = ["n", "mean_days", "median_days", "p90_days", "same_day_percent"]
 
 
-def entry_lags(time_entries: pd.DataFrame, start, end) -> pd.DataFrame:
+def entry_lags(frames: Frames, start, end) -> pd.DataFrame:
     """The counted entries: ``technician`` and ``lag_days`` (int)."""
     s, e = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
-    day = datetimes(time_entries, "work_date").dt.normalize()
-    entered = datetimes(time_entries, "entered_at")
+    time_entries = frames.time_entries
+    day = time_entries["work_date"].dt.normalize()
+    entered = time_entries["entered_at"]
     keep = (day >= s) & (day < e) & entered.notna()
     lag = ((entered[keep].dt.normalize() - day[keep]).dt.days).clip(lower=0).astype("int64")
-    tech = texts(time_entries, "technician")[keep].fillna(NO_TECHNICIAN).astype(str)
+    tech = time_entries["technician"][keep].fillna(NO_TECHNICIAN)
     return pd.DataFrame({"technician": tech, "lag_days": lag}).reset_index(drop=True)
 
 
@@ -48,11 +49,10 @@ def _stats(lags: pd.Series) -> dict:
             "same_day_percent": 100.0 * float((values == 0).sum()) / n}
 
 
-def entry_lag(time_entries: pd.DataFrame, start, end,
-              by_technician: bool = False) -> pd.DataFrame:
+def entry_lag(frames: Frames, start, end, by_technician: bool = False) -> pd.DataFrame:
     """Columns: [``technician``,] ``n``, ``mean_days``, ``median_days``, ``p90_days``,
     ``same_day_percent``."""
-    lags = entry_lags(time_entries, start, end)
+    lags = entry_lags(frames, start, end)
     if by_technician:
         rows = [{"technician": t, **_stats(g["lag_days"])}
                 for t, g in lags.groupby("technician", sort=True)]

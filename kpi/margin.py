@@ -8,14 +8,8 @@ is month-to-date, and a month starting at or after it counts nothing).
   window, in full (no proration). Active on day ``d``: ``start_date <= d`` (or no start)
   and ``end_date >= d`` (or no end; the end date is the agreement's last day).
 - hard cost: ``monthly_cost`` of those agreements (missing → 0).
-- labour revenue: ``hours_billed × bill_rate`` over billable entries with ``work_date``
-  in the window; ``hours_billed`` missing → ``hours``; rate missing →
-  ``labor.default_bill_rate``. An entry whose ``billable`` flag is missing counts as
-  billable when it has billed hours above zero (the loaders' rule).
-- labour cost: ``hours × hourly cost`` over all entries in the window (billable or not).
-  Hourly cost: ``[labor.hourly_cost]`` in the settings for that technician, else the
-  ``technicians`` table's ``hourly_cost``, else ``labor.default_hourly_cost`` (the settings
-  are what the dashboard edits, so they win).
+- labour revenue and labour cost: the priced labour (``Frames.labour``, ``kpi.labour``)
+  of the work days in the window.
 - revenue = recurring + labour revenue; margin = revenue − labour cost − hard cost;
   ``margin_percent`` = 100 × margin ÷ revenue (None when revenue is 0);
   ``effective_hourly_rate`` = revenue ÷ hours worked (None when no hours).
@@ -28,10 +22,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .columns import datetimes, numbers, texts
+from .frames import Frames
+from .labour import NO_CLIENT
 from .periods import month_bounds, month_label
 
-NO_CLIENT = "(no client)"
 SUMS = ["recurring_revenue", "labor_revenue", "hard_cost", "labor_cost", "hours"]
 COLUMNS = ["month", "revenue", "recurring_revenue", "labor_revenue", "labor_cost",
            "hard_cost", "margin", "margin_percent", "hours", "effective_hourly_rate"]
@@ -53,14 +47,14 @@ def agreement_months(agreements: pd.DataFrame, months: Sequence, cutoff=None) ->
     agreement (``source_system``/``agreement_id``), recurring_revenue, hard_cost."""
     win = _windows(months, cutoff)
     a = pd.DataFrame({
-        "client": texts(agreements, "client").fillna(NO_CLIENT).astype(str),
-        "agreement_id": texts(agreements, "agreement_id"),
-        "source_system": texts(agreements, "source_system"),
-        "name": texts(agreements, "name"),
-        "recurring_revenue": numbers(agreements, "monthly_revenue").fillna(0.0),
-        "hard_cost": numbers(agreements, "monthly_cost").fillna(0.0),
-        "a_start": datetimes(agreements, "start_date"),
-        "a_end": datetimes(agreements, "end_date"),
+        "client": agreements["client"].fillna(NO_CLIENT).astype("str"),
+        "agreement_id": agreements["agreement_id"],
+        "source_system": agreements["source_system"],
+        "name": agreements["name"],
+        "recurring_revenue": agreements["monthly_revenue"].fillna(0.0),
+        "hard_cost": agreements["monthly_cost"].fillna(0.0),
+        "a_start": agreements["start_date"],
+        "a_end": agreements["end_date"],
     })
     both = win.merge(a, how="cross")
     active = ((both["w_start"] < both["w_end"])
@@ -70,64 +64,11 @@ def agreement_months(agreements: pd.DataFrame, months: Sequence, cutoff=None) ->
         .reset_index(drop=True)
 
 
-def hourly_costs(time_entries: pd.DataFrame, technicians: pd.DataFrame | None,
-                 settings: dict) -> pd.Series:
-    tech = texts(time_entries, "technician")
-    labor = settings["labor"]
-    table = {}
-    if technicians is not None and len(technicians):
-        names = texts(technicians, "name")
-        costs = numbers(technicians, "hourly_cost")
-        table = {n: c for n, c in zip(names, costs) if n is not None and not np.isnan(c)}
-    table.update({str(k): float(v) for k, v in labor.get("hourly_cost", {}).items()})
-    codes, names = pd.factorize(tech)  # one dict lookup per technician, not per entry
-    per_name = np.array([table.get(n, np.nan) for n in names] + [np.nan], dtype="float64")
-    cost = pd.Series(per_name[codes], index=tech.index)  # code -1 (no name) -> the NaN
-    return cost.fillna(float(labor["default_hourly_cost"]))
-
-
-PRICED = ["client", "work_date", "hours", "labor_revenue", "labor_cost"]
-
-
-def priced_entries(time_entries: pd.DataFrame, technicians: pd.DataFrame | None,
-                   settings: dict) -> pd.DataFrame:
-    """Each time entry's client, work day (midnight), hours, labour revenue and labour
-    cost (the rules in the module notes)."""
-    hours = numbers(time_entries, "hours").fillna(0.0)
-    billed = numbers(time_entries, "hours_billed").fillna(hours)
-    rate = numbers(time_entries, "bill_rate").fillna(float(settings["labor"]["default_bill_rate"]))
-    billable = billed > 0
-    if "billable" in time_entries:   # the flag where set, else "billed hours above zero"
-        billable = time_entries["billable"].astype("boolean").fillna(billable).astype(bool)
-    return pd.DataFrame({
-        "client": texts(time_entries, "client").fillna(NO_CLIENT).astype(str),
-        "work_date": datetimes(time_entries, "work_date").dt.normalize(),
-        "hours": hours,
-        "labor_revenue": np.where(billable, billed * rate, 0.0),
-        "labor_cost": hours * hourly_costs(time_entries, technicians, settings),
-    })
-
-
-def labour_by_day(time_entries: pd.DataFrame, technicians: pd.DataFrame | None,
-                  settings: dict) -> pd.DataFrame:
-    """``priced_entries`` summed per client and work day. Every month window and cut-off
-    falls on a midnight, so margin and tiers computed from these sums equal the ones from
-    the entries (``entry_months`` takes either) while reading far fewer rows: the
-    dashboard prices the entries once per store version. Entries without a work date
-    count in no month and are left out."""
-    priced = priced_entries(time_entries, technicians, settings)
-    return priced.groupby(["client", "work_date"], sort=False)[
-        ["hours", "labor_revenue", "labor_cost"]].sum().reset_index()[PRICED]
-
-
-def entry_months(time_entries: pd.DataFrame, technicians: pd.DataFrame | None,
-                 months: Sequence, settings: dict, cutoff=None) -> pd.DataFrame:
-    """Time entries inside a month window, with month, client, hours, labor_revenue,
-    labor_cost. ``time_entries``: the entries, or ``labour_by_day`` of them."""
+def labour_months(labour: pd.DataFrame, months: Sequence, cutoff=None) -> pd.DataFrame:
+    """The priced labour (``Frames.labour``) of work days inside a month window, with
+    month, client, hours, labor_revenue, labor_cost."""
     win = _windows(months, cutoff)
-    e = time_entries if set(PRICED) <= set(time_entries.columns) else \
-        priced_entries(time_entries, technicians, settings)
-    e = e[PRICED]
+    e = labour
     starts = win["w_start"].to_numpy()
     idx = np.searchsorted(starts, e["work_date"].to_numpy(), "right") - 1
     ok = e["work_date"].notna().to_numpy() & (idx >= 0)
@@ -151,13 +92,12 @@ def _finish(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame[keys + COLUMNS[1:]].reset_index(drop=True)
 
 
-def service_margin(agreements: pd.DataFrame, time_entries: pd.DataFrame,
-                   technicians: pd.DataFrame | None, months: Sequence, settings: dict,
-                   cutoff=None, by_client: bool = False) -> pd.DataFrame:
+def service_margin(frames: Frames, months: Sequence, cutoff=None,
+                   by_client: bool = False) -> pd.DataFrame:
     """Per month (``months``: month starts, oldest first), or per month and client when
     ``by_client``; every month is listed, with zeros when nothing counts."""
-    ag = agreement_months(agreements, months, cutoff)
-    en = entry_months(time_entries, technicians, months, settings, cutoff)
+    ag = agreement_months(frames.agreements, months, cutoff)
+    en = labour_months(frames.labour, months, cutoff)
     keys = ["month", "client"] if by_client else ["month"]
     parts = [ag.groupby(keys)[["recurring_revenue", "hard_cost"]].sum(),
              en.groupby(keys)[["labor_revenue", "labor_cost", "hours"]].sum()]
@@ -179,9 +119,7 @@ NO_AGREEMENT = "(no agreement)"
 AGREEMENT_KEYS = ["month", "client", "source_system", "agreement_id", "name"]
 
 
-def margin_by_agreement(agreements: pd.DataFrame, time_entries: pd.DataFrame,
-                        technicians: pd.DataFrame | None, month_bounds: Sequence,
-                        settings: dict, cutoff=None) -> pd.DataFrame:
+def margin_by_agreement(frames: Frames, month_bounds: Sequence, cutoff=None) -> pd.DataFrame:
     """Per month and agreement (SPEC KPI 4 "per agreement too").
 
     ``month_bounds``: the months, as month starts (like ``service_margin``'s ``months``)
@@ -203,8 +141,8 @@ def margin_by_agreement(agreements: pd.DataFrame, time_entries: pd.DataFrame,
     (``"(no agreement)"`` rows for a client without agreements).
     """
     months = [m[0] if isinstance(m, (tuple, list)) else m for m in month_bounds]
-    ag = agreement_months(agreements, months, cutoff)
-    en = entry_months(time_entries, technicians, months, settings, cutoff)
+    ag = agreement_months(frames.agreements, months, cutoff)
+    en = labour_months(frames.labour, months, cutoff)
     labour_cols = ["labor_revenue", "labor_cost", "hours"]
     labour = en.groupby(["month", "client"])[labour_cols].sum()
 
@@ -237,3 +175,10 @@ def margin_by_agreement(agreements: pd.DataFrame, time_entries: pd.DataFrame,
     rows = rows.assign(_order=order).sort_values(["month", "client", "_order"],
                                                  kind="stable", ignore_index=True)
     return _finish(rows.drop(columns="_order"), AGREEMENT_KEYS)
+
+
+def costs_more_than_it_pays(per_client: pd.DataFrame) -> pd.Series:
+    """Per row of ``service_margin(by_client=True)``: the client's costs (labour and hard
+    cost) exceed its revenue, i.e. a negative margin: the owner's "which clients cost more
+    than they pay?"."""
+    return per_client["margin"] < 0

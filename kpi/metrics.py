@@ -1,21 +1,28 @@
-"""Every metric declared once: label, unit, which way is good, and how it is computed.
+"""Every metric declared once: label, unit, which way is good, how it is computed, and how
+its numbers are written (``kpi.formats`` by unit). The dashboard shows ``how`` beside each
+number and colours a movement by ``higher_is_better``; the text report, the pages and the
+QBR files label and format their numbers from here.
 
-The dashboard shows ``how`` beside each number and colours a movement with
-``higher_is_better``; the text report uses the labels. Ratios always travel with their n.
+``COLUMNS`` labels the other columns the KPI tables carry (counts, names, dates); a
+store column not listed takes its declared label (``loaders.tables``). ``label`` and
+``unit`` answer for any column. Ratios always travel with their n.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from loaders import tables as declared
 
 
 @dataclass(frozen=True)
 class Metric:
     key: str
     label: str
-    unit: str                       # count, percent, currency, hours, ratio, days
+    unit: str                       # count, percent, currency, hours, ratio, days, text
     higher_is_better: bool | None   # None: neither direction is good in itself
     how: str
     headline: bool = False
+    digits: int | None = None       # decimals when shown (None: the unit's default)
 
 
 METRICS: dict[str, Metric] = {m.key: m for m in (
@@ -29,7 +36,7 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
     Metric("margin_percent", "Service margin", "percent", True,
            "(Recurring revenue + billable labour revenue − labour cost − hard costs) ÷ "
            "revenue, for the calendar month; a month holding the cut-off is month-to-date.",
-           headline=True),
+           headline=True, digits=1),
     Metric("aged_past_sla", "Aged past SLA", "count", False,
            "Tickets open at the cut-off whose resolution due time (the PSA's, else created + "
            "the priority's target on the SLA clock) has passed. A team with "
@@ -44,34 +51,82 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
     Metric("revenue", "Revenue", "currency", True,
            "Monthly revenue of every agreement active on a day of the month, plus billable "
            "hours × bill rate of time worked in the month."),
+    Metric("recurring_revenue", "Agreement revenue", "currency", True,
+           "Monthly revenue of the agreements active in the month."),
+    Metric("labor_revenue", "Billed labour", "currency", True,
+           "Billable hours × bill rate of the time worked in the month."),
     Metric("margin", "Margin", "currency", True, "Revenue − labour cost − hard costs."),
     Metric("labor_cost", "Labour cost", "currency", False,
            "Hours worked × the technician's fully loaded hourly cost."),
+    Metric("hard_cost", "Hard cost", "currency", False,
+           "The agreements' monthly hard costs (tools, licences)."),
     Metric("effective_hourly_rate", "Effective hourly rate", "currency", True,
-           "Revenue ÷ hours worked."),
+           "Revenue ÷ hours worked.", digits=2),
     Metric("effort_index", "Effort index", "ratio", False,
            "(Client hours ÷ client revenue) ÷ (all hours ÷ all revenue); 1.0 is average."),
+    Metric("hours", "Hours worked", "hours", None, "Hours worked, billable or not."),
     Metric("response_percent", "Response SLA", "percent", True,
            "Of tickets first responded to in the period, the share on or before the "
-           "response due time."),
+           "response due time.", digits=1),
     Metric("resolution_percent", "Resolution SLA", "percent", True,
-           "Of tickets done in the period, the share on or before the resolution due time."),
+           "Of tickets done in the period, the share on or before the resolution due time.",
+           digits=1),
     Metric("utilisation_percent", "Utilisation", "percent", None,
-           "Billable hours ÷ capacity; the healthy band is 75–85 %."),
+           "Billable hours ÷ capacity; the healthy band is 75–85 %.", digits=1),
     Metric("reopen_percent", "Reopen rate", "percent", False,
            "Of tickets done in the period, the share reopened at least once."),
     Metric("lag_days", "Time-entry lag", "days", False,
            "Days between the work date and the day the time was entered."),
 )}
 
-HEADLINE = [m for m in METRICS.values() if m.headline]
+# Other columns of the KPI tables: column -> (label, unit).
+COLUMNS: dict[str, tuple[str, str]] = {
+    "week": ("Week from", "text"), "month": ("Month", "text"), "period": ("Period", "text"),
+    "team": ("Team", "text"), "open": ("Open", "count"),
+    "response_n": ("Responses", "count"), "response_met": ("Responded on time", "count"),
+    "resolution_n": ("Resolutions", "count"), "resolution_met": ("Resolved on time", "count"),
+    "responses": ("Responses", "count"), "positive": ("Positive", "count"),
+    "neutral": ("Neutral", "count"), "negative": ("Negative", "count"),
+    "percent_positive": ("% positive", "percent"), "small_n": ("Fewer than 10", "text"),
+    "tickets": ("Tickets", "count"), "share": ("Share", "percent"),
+    "revenue_per_hour": ("Revenue per hour", "currency"),
+    "as_of": ("As of", "text"), "cutoff": ("Cut-off", "text"), "tier": ("Tier", "text"),
+    "created": ("Created", "text"), "done": ("Done", "text"),
+    "billable_hours": ("Billable hours", "hours"), "capacity": ("Capacity", "hours"),
+    "logged_percent": ("Logged", "percent"),
+}
+
+# A column name in several tables takes the label of the first that declares it (the
+# technicians' "name" reads "Technician" there; an agreement's "Name" elsewhere).
+_STORE_LABELS: dict[str, str] = {}
+for _table in declared.DATA_TABLES.values():
+    for _column in _table.columns:
+        _STORE_LABELS.setdefault(_column.name, _column.label)
+_STORE_UNITS = {"monthly_revenue": "currency", "monthly_cost": "currency",
+                "bill_rate": "currency", "hourly_cost": "currency",
+                "hours_billed": "hours", "hours_actual": "hours",
+                "weekly_capacity_hours": "hours"}
 
 
-def delta(current, previous):
-    """current − previous, or None when either is missing."""
-    if current is None or previous is None:
-        return None
-    return current - previous
+def label(column: str, table: str | None = None) -> str:
+    """What a person reads above a column or beside a number (``table``: the store table
+    the column comes from, where its declared label should win)."""
+    if table is not None and column in declared.DATA_TABLES[table].names:
+        return declared.DATA_TABLES[table][column].label
+    if column in METRICS:
+        return METRICS[column].label
+    if column in COLUMNS:
+        return COLUMNS[column][0]
+    return _STORE_LABELS.get(column, column.replace("_", " ").capitalize())
+
+
+def unit(column: str) -> str | None:
+    """The unit a column's numbers are written in (None: plain text or a plain number)."""
+    if column in METRICS:
+        return METRICS[column].unit
+    if column in COLUMNS:
+        return COLUMNS[column][1]
+    return _STORE_UNITS.get(column)
 
 
 def movement(key: str, change) -> str:

@@ -2,8 +2,6 @@
 report cut-off, calendar months. Every interval is half-open ``[start, end)``."""
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
 WEEK = pd.Timedelta(days=7)
@@ -30,11 +28,6 @@ def last_weeks(cut: pd.Timestamp, n: int) -> list[pd.Timestamp]:
     if cut != week_start(cut):
         raise ValueError(f"cut-off {cut} is not a Monday 00:00")
     return [cut - WEEK * k for k in range(n, 0, -1)]
-
-
-def week_bounds(start) -> tuple[pd.Timestamp, pd.Timestamp]:
-    start = pd.Timestamp(start)
-    return start, start + WEEK
 
 
 def month_start(when) -> pd.Timestamp:
@@ -72,7 +65,3 @@ def month_label(start) -> str:
 
 def week_label(start) -> str:
     return pd.Timestamp(start).strftime("%Y-%m-%d")
-
-
-def as_date(value) -> dt.date:
-    return pd.Timestamp(value).date()

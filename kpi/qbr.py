@@ -9,7 +9,7 @@ Decisions:
   2026-07-01 to 2026-10-01). Everything in the pack is cut at the quarter's end.
 - **Volume**: weeks run Monday to Sunday as elsewhere; the first and last week are clipped
   to the quarter, so the weeks add up to the quarter (a week is named by its first day
-  inside the quarter). Opened = created in the week; closed = done (``backlog.done_at``:
+  inside the quarter). Opened = created in the week; closed = done (``tickets.done_at``:
   resolved, else closed; cancelled tickets are done when cancelled) in the week.
 - **SLA compliance** is ``compliance.sla_compliance`` over the quarter for the client's
   tickets, per priority plus an ``"All priorities"`` row.
@@ -37,18 +37,16 @@ import re
 
 import pandas as pd
 
-from .backlog import done_at
-from .columns import datetimes, texts
+from .categories import top_categories
 from .compliance import sla_compliance
 from .csat import csat_by_period
-from .data import StoreData
+from .frames import Frames
 from .margin import agreement_months, service_margin
 from .periods import WEEK, month_label, week_start
 from .tiers import client_tiers
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 TOP_CATEGORIES = 10
-UNCATEGORISED = "Uncategorised"
 NO_TIER = "(none)"
 ALL_PRIORITIES = "All priorities"
 MONEY_COLUMNS = {"revenue", "recurring_revenue", "labor_revenue", "monthly_revenue",
@@ -72,9 +70,9 @@ def quarter_label(when) -> str:
     return f"{ts.year}Q{(ts.month - 1) // 3 + 1}"
 
 
-def quarters_with_data(data: StoreData) -> list[str]:
+def quarters_with_data(frames: Frames) -> list[str]:
     """Every quarter from the first to the last ticket created, oldest first."""
-    created = datetimes(data.tickets, "created_at").dropna()
+    created = frames.tickets["created_at"].dropna()
     if created.empty:
         return []
     first, last = quarter_bounds(quarter_label(created.min()))[0], created.max()
@@ -85,22 +83,22 @@ def quarters_with_data(data: StoreData) -> list[str]:
     return out
 
 
-def default_quarter(data: StoreData) -> str | None:
+def default_quarter(frames: Frames) -> str | None:
     """The last full quarter before the latest ticket created (its own quarter when the
     data ends exactly at a quarter's end)."""
-    quarters = quarters_with_data(data)
+    quarters = quarters_with_data(frames)
     if not quarters:
         return None
-    last = datetimes(data.tickets, "created_at").max()
+    last = frames.tickets["created_at"].max()
     full = [q for q in quarters if quarter_bounds(q)[1] <= last + pd.Timedelta(days=1)]
     return full[-1] if full else quarters[-1]
 
 
-def clients(data: StoreData) -> list[str]:
+def clients(frames: Frames) -> list[str]:
     names = set()
-    for frame in (data.tickets, data.agreements, data.time_entries, data.csat):
+    for frame in (frames.tickets, frames.agreements, frames.time_entries, frames.csat):
         # unique() before Python sees them: a million entries' names took 2 s one by one
-        names |= set(texts(frame, "client").dropna().unique().tolist())
+        names |= set(frame["client"].dropna().unique().tolist())
     return sorted(names)
 
 
@@ -115,8 +113,8 @@ def _weeks(start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[pd.Timestamp, p
 
 
 def _volume(tickets: pd.DataFrame, start, end) -> pd.DataFrame:
-    created = datetimes(tickets, "created_at")
-    done = done_at(tickets).where(created.notna())
+    created = tickets["created_at"]
+    done = tickets["done_at"].where(created.notna())
     rows = []
     for s, e in _weeks(start, end):
         rows.append({"week": s.strftime("%Y-%m-%d"),
@@ -125,9 +123,9 @@ def _volume(tickets: pd.DataFrame, start, end) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["week", "opened", "closed"])
 
 
-def _sla(tickets: pd.DataFrame, start, end, settings) -> pd.DataFrame:
-    per = sla_compliance(tickets, start, end, settings, by=("priority",))
-    total = sla_compliance(tickets, start, end, settings, by=())
+def _sla(mine: Frames, start, end, settings) -> pd.DataFrame:
+    per = sla_compliance(mine, start, end, settings, by=("priority",))
+    total = sla_compliance(mine, start, end, settings, by=())
     total.insert(0, "priority", ALL_PRIORITIES)
     if per.empty:
         total = total if len(total) else pd.DataFrame(
@@ -138,30 +136,18 @@ def _sla(tickets: pd.DataFrame, start, end, settings) -> pd.DataFrame:
     return pd.concat([per, total], ignore_index=True)
 
 
-def _csat(csat: pd.DataFrame, start, end) -> pd.DataFrame:
+def _csat(mine: Frames, start, end) -> pd.DataFrame:
     months = [start + pd.DateOffset(months=k) for k in range(3)]
     bounds = [(m, m + pd.DateOffset(months=1)) for m in months] + [(start, end)]
     labels = [month_label(m) for m in months] + ["Quarter"]
-    out = csat_by_period(csat, bounds, labels)
+    out = csat_by_period(mine, bounds, labels)
     return out[["period", "responses", "positive", "neutral", "negative",
                 "percent_positive", "small_n"]]
 
 
-def _categories(quarter_tickets: pd.DataFrame) -> pd.DataFrame:
-    total = len(quarter_tickets)
-    cats = texts(quarter_tickets, "category").fillna(UNCATEGORISED).astype(str)
-    counts = cats.value_counts().rename_axis("category").reset_index(name="tickets")
-    counts = counts.sort_values(["tickets", "category"], ascending=[False, True])
-    counts = counts.head(TOP_CATEGORIES).reset_index(drop=True)
-    counts["tickets"] = counts["tickets"].astype(int)
-    counts["share"] = [100.0 * n / total for n in counts["tickets"]]
-    return counts[["category", "tickets", "share"]]
-
-
-def _hours(data: StoreData, client: str, start, end, settings) -> pd.DataFrame:
+def _hours(mine: Frames, client: str, start, end) -> pd.DataFrame:
     months = [start + pd.DateOffset(months=k) for k in range(3)]
-    per = service_margin(data.agreements, data.time_entries, data.technicians, months,
-                         settings, cutoff=end, by_client=True)
+    per = service_margin(mine, months, cutoff=end, by_client=True)
     per = per.loc[per["client"] == client].set_index("month")
     rows = []
     for m in months:
@@ -184,26 +170,22 @@ def _hours(data: StoreData, client: str, start, end, settings) -> pd.DataFrame:
     return out
 
 
-def _agreements(data: StoreData, client: str, start, end) -> pd.DataFrame:
+def _agreements(mine: Frames, start, end) -> pd.DataFrame:
     columns = ["agreement_id", "name", "type", "monthly_revenue", "start_date", "end_date"]
-    a = data.agreements
-    mine = a.loc[texts(a, "client") == client]
-    active = agreement_months(mine, [start + pd.DateOffset(months=k) for k in range(3)], end)
-    keep = mine.loc[texts(mine, "agreement_id").isin(set(active["agreement_id"]))]
+    a = mine.agreements
+    active = agreement_months(a, [start + pd.DateOffset(months=k) for k in range(3)], end)
+    keep = a.loc[a["agreement_id"].isin(set(active["agreement_id"]))]
+    day = lambda s: s.dt.strftime("%Y-%m-%d").astype(object).where(s.notna(), None)  # noqa: E731
     out = pd.DataFrame({
-        "agreement_id": texts(keep, "agreement_id"), "name": texts(keep, "name"),
-        "type": texts(keep, "type"),
-        "monthly_revenue": pd.to_numeric(keep.get("monthly_revenue"), errors="coerce"),
-        "start_date": [None if pd.isna(d) else pd.Timestamp(d).date().isoformat()
-                       for d in datetimes(keep, "start_date")],
-        "end_date": [None if pd.isna(d) else pd.Timestamp(d).date().isoformat()
-                     for d in datetimes(keep, "end_date")],
+        "agreement_id": keep["agreement_id"], "name": keep["name"], "type": keep["type"],
+        "monthly_revenue": keep["monthly_revenue"],
+        "start_date": day(keep["start_date"]), "end_date": day(keep["end_date"]),
     }, columns=columns)
     return out.sort_values(["agreement_id"], ignore_index=True)
 
 
-def _tier_at(data: StoreData, client: str, cut, settings) -> dict:
-    tiers = client_tiers(data.agreements, data.time_entries, data.technicians, cut, settings)
+def _tier_at(frames: Frames, client: str, cut, settings) -> dict:
+    tiers = client_tiers(frames, cut, settings)
     row = tiers.loc[tiers["client"] == client]
     if row.empty:
         return {"revenue": 0.0, "hours": 0.0, "effort_index": None, "tier": NO_TIER}
@@ -216,39 +198,37 @@ def _tier_at(data: StoreData, client: str, cut, settings) -> dict:
 def _tickets(quarter_tickets: pd.DataFrame, end) -> pd.DataFrame:
     """Done is left blank when the ticket was still open at the quarter's end."""
     t = quarter_tickets.sort_values("created_at", kind="stable")
-    done = done_at(t)
-    fmt = lambda s: [None if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d %H:%M")  # noqa: E731
-                     for v in s]
+    done = t["done_at"]
+    fmt = lambda s: s.dt.strftime("%Y-%m-%d %H:%M").astype(object).where(s.notna(), None)  # noqa: E731
     return pd.DataFrame({
-        "ticket_id": texts(t, "ticket_id"), "created": fmt(datetimes(t, "created_at")),
-        "done": fmt(done.where(done < end)), "priority": texts(t, "priority"),
-        "category": texts(t, "category"), "status": texts(t, "status"),
-        "summary": texts(t, "summary"),
+        "ticket_id": t["ticket_id"], "created": fmt(t["created_at"]),
+        "done": fmt(done.where(done < end)), "priority": t["priority"],
+        "category": t["category"], "status": t["status"], "summary": t["summary"],
     }).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------- the pack
-def build_pack(data: StoreData, client: str, quarter: str, settings: dict) -> dict:
+def build_pack(frames: Frames, client: str, quarter: str, settings: dict) -> dict:
     """The client's quarter (see the module notes). Keys: client, quarter, start, end
     (ISO dates, ``end`` the quarter's last day), summary (dict of headline values), and
     the tables volume, sla, csat, categories, hours, agreements, tier, tickets; plus
     tier_movement (text)."""
     start, end = quarter_bounds(quarter)
-    known = clients(data)
+    known = clients(frames)
     if client not in known:
         few = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
         raise ValueError(f"no client named '{client}'; clients are: {few or '(none)'}")
-    tickets = data.tickets.loc[texts(data.tickets, "client") == client]
-    csat = data.csat.loc[texts(data.csat, "client") == client]
-    created = datetimes(tickets, "created_at")
+    mine = frames.slice(client=client)
+    tickets = mine.tickets
+    created = tickets["created_at"]
     in_quarter = tickets.loc[(created >= start) & (created < end)]
 
     volume = _volume(tickets, start, end)
-    sla = _sla(tickets, start, end, settings)
-    csat_table = _csat(csat, start, end)
-    hours = _hours(data, client, start, end, settings)
-    before, after = _tier_at(data, client, start, settings), \
-        _tier_at(data, client, end, settings)
+    sla = _sla(mine, start, end, settings)
+    csat_table = _csat(mine, start, end)
+    hours = _hours(mine, client, start, end)
+    before, after = _tier_at(frames, client, start, settings), \
+        _tier_at(frames, client, end, settings)
     tier = pd.DataFrame([
         {"as_of": "previous quarter end", "cutoff": start.date().isoformat(), **before},
         {"as_of": "quarter end", "cutoff": end.date().isoformat(), **after}])
@@ -275,8 +255,8 @@ def build_pack(data: StoreData, client: str, quarter: str, settings: dict) -> di
         "start": start.date().isoformat(),
         "end": (end - pd.Timedelta(days=1)).date().isoformat(),
         "summary": summary, "volume": volume, "sla": sla, "csat": csat_table,
-        "categories": _categories(in_quarter), "hours": hours,
-        "agreements": _agreements(data, client, start, end), "tier": tier,
+        "categories": top_categories(mine, start, end, TOP_CATEGORIES), "hours": hours,
+        "agreements": _agreements(mine, start, end), "tier": tier,
         "tier_movement": movement, "tickets": _tickets(in_quarter, end),
     }
 

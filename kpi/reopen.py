@@ -3,7 +3,7 @@ that were reopened.
 
 Decisions:
 
-- A ticket counts when its ``done_at`` (``backlog.done_at``: resolved, else closed) is in
+- A ticket counts when its ``done_at`` (resolved, else closed) is in
   ``[start, end)``. **Cancelled** tickets are left out (a cancellation is not a
   resolution that could prove premature), as in ``compliance``.
 - Reopened = ``reopen_count > 0``, the PSA's own count as of the export. A ticket that was
@@ -21,18 +21,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .backlog import done_at
-from .columns import numbers, texts
+from .frames import Frames
 
 
-def reopen_rate(tickets: pd.DataFrame, start, end) -> dict:
+def reopen_rate(frames: Frames, start, end) -> dict:
     """``{"done", "n", "reopened", "percent"}`` for the period ``[start, end)``."""
     s, e = pd.Timestamp(start), pd.Timestamp(end)
-    done = done_at(tickets)
-    cancelled = texts(tickets, "status_class").fillna("").astype(str).str.lower() \
-        .eq("cancelled")
+    tickets = frames.tickets
+    done = tickets["done_at"]
+    cancelled = tickets["status_class"].fillna("").str.lower().eq("cancelled")
     inside = (done >= s) & (done < e) & ~cancelled
-    count = numbers(tickets, "reopen_count")[inside]
+    count = tickets["reopen_count"][inside].astype("float64")
     known = count.dropna()
     n = int(len(known))
     if n == 0:

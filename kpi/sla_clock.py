@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .columns import datetimes, ns, texts
+from .frames import ns
 
 DEFAULT_PRIORITY = "P3"
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -127,12 +127,13 @@ def target_hours(tickets: pd.DataFrame, table: dict) -> pd.Series:
     """Each ticket's target in hours from a settings table (``sla.resolution_hours`` or
     ``sla.response_hours``); missing priority → P3's target; priority without an entry →
     NaN."""
-    priority = texts(tickets, "priority").fillna(DEFAULT_PRIORITY).astype(str).str.upper()
-    return priority.map(lambda p: float(table[p]) if p in table else np.nan).astype("float64")
+    priority = tickets["priority"].fillna(DEFAULT_PRIORITY).str.upper()
+    targets = {str(p).upper(): float(hours) for p, hours in table.items()}
+    return priority.map(targets).astype("float64")
 
 
 def computed_due(tickets: pd.DataFrame, table: dict, settings: dict) -> pd.Series:
-    created = datetimes(tickets, "created_at")
+    created = tickets["created_at"]
     hours = target_hours(tickets, table)
     if settings["sla"]["clock"] == "24x7":
         return add_clock_hours(created, hours)
@@ -141,13 +142,13 @@ def computed_due(tickets: pd.DataFrame, table: dict, settings: dict) -> pd.Serie
 
 def resolution_due(tickets: pd.DataFrame, settings: dict) -> pd.Series:
     """The resolution due time: the PSA's ``resolution_due_at``, else computed."""
-    psa = datetimes(tickets, "resolution_due_at")
+    psa = tickets["resolution_due_at"]
     return psa.fillna(computed_due(tickets, settings["sla"]["resolution_hours"], settings)) \
         .rename("resolution_due")
 
 
 def response_due(tickets: pd.DataFrame, settings: dict) -> pd.Series:
     """The first-response due time: the PSA's ``response_due_at``, else computed."""
-    psa = datetimes(tickets, "response_due_at")
+    psa = tickets["response_due_at"]
     return psa.fillna(computed_due(tickets, settings["sla"]["response_hours"], settings)) \
         .rename("response_due")

@@ -16,30 +16,26 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .frames import Frames
 from .margin import service_margin
 from .periods import full_months_before, month_label
 
 COLUMNS = ["client", "revenue", "hours", "effort_index", "effective_hourly_rate", "tier"]
 
 
-def client_tiers(agreements: pd.DataFrame, time_entries: pd.DataFrame,
-                 technicians: pd.DataFrame | None, cutoff, settings: dict) -> pd.DataFrame:
+def client_tiers(frames: Frames, cutoff, settings: dict) -> pd.DataFrame:
     months = full_months_before(cutoff, int(settings["tiers"]["window_months"]))
-    per = service_margin(agreements, time_entries, technicians, months, settings,
-                         cutoff=cutoff, by_client=True)
-    return tiers_from_margin(per)
+    return tiers_from_margin(service_margin(frames, months, cutoff=cutoff, by_client=True))
 
 
-def tiers_at(agreements: pd.DataFrame, time_entries: pd.DataFrame,
-             technicians: pd.DataFrame | None, cutoffs, settings: dict) -> dict:
+def tiers_at(frames: Frames, cutoffs, settings: dict) -> dict:
     """``client_tiers`` at several cut-offs for the price of one margin computation: the
     windows are full months before each cut-off, so one per-client margin over the union
     of those months serves them all. Returns {cutoff: tiers frame}."""
     window = int(settings["tiers"]["window_months"])
     months_of = {pd.Timestamp(c): full_months_before(c, window) for c in cutoffs}
     union = sorted({m for months in months_of.values() for m in months})
-    per = service_margin(agreements, time_entries, technicians, union, settings,
-                         cutoff=max(months_of), by_client=True)
+    per = service_margin(frames, union, cutoff=max(months_of), by_client=True)
     return {cut: tiers_from_margin(per[per["month"].isin([month_label(m) for m in months])])
             for cut, months in months_of.items()}
 
@@ -76,3 +72,21 @@ def tiers_from_margin(per: pd.DataFrame) -> pd.DataFrame:
     for col in ("effort_index", "effective_hourly_rate"):
         out[col] = pd.Series([r[col] for r in rows], dtype="object")
     return out.sort_values(["revenue", "client"], ascending=[False, True], ignore_index=True)
+
+
+def revenue_rank(revenue: pd.Series) -> pd.Series:
+    """1 = lowest revenue; ties share the average rank (the median rank then splits the
+    clients where the median revenue does): a place on the revenue axis without money."""
+    return pd.to_numeric(revenue, errors="coerce").rank(method="average")
+
+
+def tier_movement(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """``now`` with ``previous_tier`` and ``movement`` ("Steady → Reprice", "unchanged",
+    "new in window") from the previous window's ``client_tiers`` rows."""
+    prev = before.set_index("client")["tier"] if len(before) else pd.Series(dtype=object)
+    out = now.copy()
+    out["previous_tier"] = out["client"].map(prev)
+    out["movement"] = [("new in window" if pd.isna(p) else "unchanged" if p == t
+                        else f"{p} → {t}")       # one row per client
+                       for p, t in zip(out["previous_tier"], out["tier"])]
+    return out

@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from . import store
 from .errors import ImportRefused
 from .importer import import_files
@@ -44,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except (SQLAlchemyError, ImportError, ValueError) as exc:
+    except (store.StoreError, ImportError, ValueError) as exc:
         print(f"error: cannot open the store at {store.display_url(args.db)} "
               f"({type(exc).__name__}); check --db or CADENCE_DB_URL.", file=sys.stderr)
         return 1
@@ -73,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             path, result = next(results)
         except StopIteration:
             break
-        except SQLAlchemyError as exc:
+        except store.StoreError as exc:
             failed += 1
             print(f"error: the store refused a file's rows ({type(exc).__name__}: "
                   f"{str(getattr(exc, 'orig', exc))[:200]}); nothing from that file was "
@@ -98,12 +96,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _warm_dashboard(engine) -> None:
-    """A scheduled import runs at night; write the dashboard's snapshot of the store now so
-    Monday's first page maps it instead of reading the store (kpi/snapshot.py). Never a
-    reason for an import to fail: the dashboard reads the store itself when it must."""
+    """A scheduled import runs at night; leave the snapshot of the store's new data now so
+    Monday's first page maps it instead of reading the store (loaders/store/snapshot.py).
+    Never a reason for an import to fail: the dashboard reads the store itself when it
+    must."""
     try:
-        from kpi.data import warm_snapshot
-        warm_snapshot(engine)
+        from .store import frames
+        frames.write_snapshot(engine, sole_user=True)
     except Exception:  # noqa: BLE001  (a cache; the data is safely stored already)
         pass
 

@@ -1,7 +1,7 @@
 """Settings in the spec's TOML format, merged over the defaults, checked with plain errors.
 
 The loaders use ``timezone``, ``[import]``, ``[priority_map]`` and ``[mappings.*]``; the
-KPI engine reads the rest. Keys beyond the spec are documented in docs/SETTINGS.md.
+KPI engine reads the rest. Every key is listed, with what it does, in docs/SETTINGS.md.
 """
 from __future__ import annotations
 
@@ -139,18 +139,23 @@ def to_text(settings: dict) -> str:
     return tomli_w.dumps(validate(copy.deepcopy(settings)))
 
 
+def saved_text(engine) -> str | None:
+    """The TOML the dashboard saved in the store (None: nothing saved)."""
+    from sqlalchemy import select
+
+    from .store.schema import app_settings
+    with engine.connect() as conn:
+        return conn.execute(select(app_settings.c.toml).where(
+            app_settings.c.name == STORE_KEY)).scalar_one_or_none()
+
+
 def load_effective(engine=None, path: str | Path | None = None) -> dict:
     """The settings in force: the --config file when one is given, else what the
     dashboard saved in the store, else the defaults."""
     if path is not None:
         return load(path)
     if engine is not None:
-        from sqlalchemy import select
-
-        from .schema import app_settings
-        with engine.connect() as conn:
-            text = conn.execute(select(app_settings.c.toml).where(
-                app_settings.c.name == STORE_KEY)).scalar_one_or_none()
+        text = saved_text(engine)
         if text:
             return from_text(text, "settings saved in the store")
     return copy.deepcopy(DEFAULTS)
@@ -160,7 +165,7 @@ def save(engine, settings: dict) -> None:
     """Validate and store the settings (one transaction)."""
     from sqlalchemy import delete, insert
 
-    from .schema import app_settings
+    from .store.schema import app_settings
     text = to_text(settings)
     with engine.begin() as conn:
         conn.execute(delete(app_settings).where(app_settings.c.name == STORE_KEY))

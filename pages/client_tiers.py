@@ -14,28 +14,27 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi import margin, periods, tiers
+from kpi import categories, margin, periods, tiers
 from kpi.metrics import METRICS
 from pages._lib import margin_figures as figures
-from pages._lib.common import (can_see_money, data_and_settings, page_setup, priced_data,
-                           sidebar_filters, slice_data)
+from pages._lib.access import can_see_money, page_setup
+from pages._lib.filters import sidebar_filters
+from pages._lib.store_cache import frames_and_settings
 
 role = page_setup("tiers", "Client tiers")
 show_money = can_see_money(role)
-data, settings = data_and_settings()
-data = priced_data(data)   # time entries priced per client and day: the same tiers, faster
+frames, settings = frames_and_settings()
 chosen = sidebar_filters()
 cut, window = chosen["cutoff"], int(settings["tiers"]["window_months"])
-args = (data.agreements, data.time_entries, data.technicians)
 months = periods.full_months_before(cut, window)
 prev_cut = cut - pd.DateOffset(months=window)
-now = figures.numeric(tiers.client_tiers(*args, cut, settings))
-before = figures.numeric(tiers.client_tiers(*args, prev_cut, settings))
+now = figures.numeric(tiers.client_tiers(frames, cut, settings))
+before = figures.numeric(tiers.client_tiers(frames, prev_cut, settings))
 x, x_title = ("revenue", "Revenue in window ($)") if show_money else \
     ("revenue_rank", "Revenue rank in window (1 = lowest)")
 for frame in (now, before):
-    frame["revenue_rank"] = figures.revenue_rank(frame["revenue"])
-now = figures.tier_movement(now, before)
+    frame["revenue_rank"] = tiers.revenue_rank(frame["revenue"])
+now = tiers.tier_movement(now, before)
 
 span = f"{periods.month_label(months[0])} to {periods.month_label(months[-1])}"
 st.caption(f"Window: {span} (full months before the cut-off {cut:%Y-%m-%d}); movement is "
@@ -61,19 +60,15 @@ st.subheader("One client")
 names = sorted(now["client"])
 client = st.selectbox("Client", names, index=names.index(chosen["client"])
                       if chosen["client"] in names else 0)
-mine = slice_data(data, None, client)
+mine = frames.slice(client=client)
 last12 = periods.last_months(cut - pd.Timedelta(days=1), 12)
-monthly = figures.numeric(margin.service_margin(
-    mine.agreements, mine.time_entries, mine.technicians, last12, settings, cutoff=cut))
+monthly = figures.numeric(margin.service_margin(mine, last12, cutoff=cut))
 keep = ["month", "hours", *(["revenue", "effective_hourly_rate"] if show_money else [])]
 left, right = st.columns([3, 2])
 left.dataframe(monthly[keep], hide_index=True, column_config={
     "revenue": st.column_config.NumberColumn(format="$%,.0f"),
     "hours": st.column_config.NumberColumn(format="%,.1f h"),
     "effective_hourly_rate": st.column_config.NumberColumn("effective rate", format="$%,.2f")})
-t = mine.tickets
-t = t[(t["created_at"] >= months[0]) & (t["created_at"] < periods.month_bounds(months[-1])[1])]
-top = t["category"].fillna("(none)").value_counts().head(5).rename_axis("category") \
-    .reset_index(name="tickets")
+top = categories.top_categories(mine, months[0], periods.month_bounds(months[-1])[1], 5)
 right.caption(f"Top ticket categories, created {span}")
 right.dataframe(top, hide_index=True)

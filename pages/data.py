@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi import data as kpi_data
 from loaders import settings as settings_mod
 from loaders import store
 from pages._lib import data_helpers as helpers
-from pages._lib.common import get_engine, page_setup
+from pages._lib.access import page_setup
+from pages._lib.store_cache import get_engine, refresh_snapshot
 
 page_setup("data", "Data")
 engine = get_engine()
@@ -53,7 +53,7 @@ def undo(import_id):
     except store.UndoRefused as refused:
         state["undo_message"] = str(refused)
     state.pop("undo_pending", None)
-    kpi_data.refresh_snapshot(engine)
+    refresh_snapshot(engine)
     st.cache_data.clear()
 
 
@@ -101,7 +101,7 @@ if plans and st.button("Import", type="primary"):
     state["results"] = helpers.import_plans(engine, plans, lambda n, p: bar.progress(
         n / len(plans), text=f"Importing {p.file_name}..." if p else
         "Preparing the dashboard's copy of the store..."))
-    kpi_data.refresh_snapshot(engine)   # so the next page maps it instead of reading
+    refresh_snapshot(engine)   # so the next page maps it instead of reading
     bar.progress(1.0, text="Done")
     st.cache_data.clear()
 if state.get("results"):

@@ -13,28 +13,27 @@ import streamlit as st
 from kpi import margin, periods, utilisation
 from kpi.metrics import METRICS
 from pages._lib import margin_figures as figures
-from pages._lib.common import (data_and_settings, hours, money, page_setup, percent,
-                           priced_data, sidebar_filters, slice_data, store_key)
+from pages._lib.access import page_setup
+from pages._lib.filters import sidebar_filters
+from pages._lib.formats import hours, money, percent
+from pages._lib.store_cache import frames_and_settings, store_key
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def utilisation_for(_data, _settings, key: tuple) -> pd.DataFrame:
+def utilisation_for(_frames, _settings, key: tuple) -> pd.DataFrame:
     """Every technician's last 4 weeks before the cut-off of (store version, cut-off)."""
     cut = key[-1]
-    return utilisation.utilisation(_data.time_entries, _data.technicians,
-                                   cut - 4 * periods.WEEK, cut, _settings)
+    return utilisation.utilisation(_frames, cut - 4 * periods.WEEK, cut, _settings)
 
 
 page_setup("margins", "Margins")
-data, settings = data_and_settings()
+frames, settings = frames_and_settings()
 chosen = sidebar_filters()
 cut = chosen["cutoff"]
-# Margins from the entries priced once per client and day (the same numbers, far fewer rows)
-view = slice_data(priced_data(data), None, chosen["client"])
+view = frames.slice(client=chosen["client"])
 months = periods.last_months(cut - pd.Timedelta(days=1), 12)
 mtd = periods.month_label(months[-1]) if periods.month_bounds(months[-1])[1] > cut else None
-args = (view.agreements, view.time_entries, view.technicians)
-monthly = margin.service_margin(*args, months, settings, cutoff=cut)
+monthly = margin.service_margin(view, months, cutoff=cut)
 MONEY = {c: st.column_config.NumberColumn(format="$%,.0f") for c in (
     "revenue", "recurring_revenue", "labor_revenue", "labor_cost", "hard_cost", "margin")}
 COLS = {**MONEY, "margin_percent": st.column_config.NumberColumn("margin %", format="%.1f %%"),
@@ -60,12 +59,13 @@ st.caption(f"Hard cost {money(row['hard_cost'])} · hours worked {hours(row['hou
 st.plotly_chart(figures.margin_trend_figure(monthly, mtd), theme=None)
 
 st.subheader(f"By client, {month}")
-clients = margin.service_margin(*args, [month], settings, cutoff=cut, by_client=True)
+clients = margin.service_margin(view, [month], cutoff=cut, by_client=True)
+losing_rows = margin.costs_more_than_it_pays(clients)
 clients = figures.numeric(clients).drop(columns="month") \
-    .sort_values(["margin", "client"], ignore_index=True)
-clients.insert(1, "flag", ["costs more than it pays" if m < 0 else "" for m in
-                           clients["margin"]])
-losing = int((clients["margin"] < 0).sum())
+    .assign(losing=losing_rows.to_numpy()).sort_values(["margin", "client"], ignore_index=True)
+clients.insert(1, "flag", clients.pop("losing").map({True: "costs more than it pays",
+                                                      False: ""}))
+losing = int(losing_rows.sum())
 if losing:
     st.warning(f"{losing} client(s) cost more than they pay this month (listed first).",
                icon=":material/trending_down:")
@@ -74,12 +74,12 @@ st.dataframe(clients.style.apply(lambda r: ["background-color: #ffebe9" if r["ma
              hide_index=True, column_config=COLS)
 
 st.subheader(f"By agreement, {month}")
-agreements = margin.margin_by_agreement(*args, [month], settings, cutoff=cut)
+agreements = margin.margin_by_agreement(view, [month], cutoff=cut)
 st.dataframe(figures.numeric(agreements).sort_values(["margin", "client"], ignore_index=True)
              .drop(columns="month"), hide_index=True, column_config=COLS)
 
 st.subheader("Utilisation, last 4 weeks")
-util = utilisation_for(data, settings, (*store_key(), cut))
+util = utilisation_for(frames, settings, (*store_key(), cut))
 st.caption(f"{METRICS['utilisation_percent'].how} {cut - 4 * periods.WEEK:%Y-%m-%d} to "
            f"{cut - pd.Timedelta(days=1):%Y-%m-%d}. Logged % counts all hours worked.")
 st.plotly_chart(figures.utilisation_figure(util), theme=None)

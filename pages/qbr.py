@@ -8,23 +8,25 @@ import plotly.express as px
 import streamlit as st
 
 from kpi import qbr
-from kpi.qbr_export import to_pdf, to_workbook
-from pages._lib.common import (can_see_money, count, data_and_settings, hours, money,
-                           page_setup, percent, priced_data, store_key)
+from kpi.render.pdf import to_pdf
+from kpi.render.xlsx import to_workbook
+from pages._lib.access import can_see_money, page_setup
+from pages._lib.formats import count, hours, money, percent
+from pages._lib.store_cache import frames_and_settings, store_key
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def choices(_data, key: tuple) -> tuple[list[str], list[str], str | None]:
+def choices(_frames, key: tuple) -> tuple[list[str], list[str], str | None]:
     """Clients, quarters with data and the default quarter, per store version."""
-    quarters = qbr.quarters_with_data(_data)
-    return qbr.clients(_data), quarters, qbr.default_quarter(_data) if quarters else None
+    quarters = qbr.quarters_with_data(_frames)
+    return qbr.clients(_frames), quarters, qbr.default_quarter(_frames) if quarters else None
 
 
 @st.cache_data(show_spinner="Building the pack...", max_entries=32)
-def pack_for(_data, _settings, key: tuple) -> dict:
-    """The pack of (store version, client, quarter, with money), from the priced entries."""
+def pack_for(_frames, _settings, key: tuple) -> dict:
+    """The pack of (store version, client, quarter, with money)."""
     _, _, client, quarter, with_money = key
-    pack = qbr.build_pack(priced_data(_data), client, quarter, _settings)
+    pack = qbr.build_pack(_frames, client, quarter, _settings)
     return pack if with_money else qbr.without_money(pack)
 
 
@@ -38,8 +40,8 @@ def files_for(_pack, key: tuple) -> tuple[bytes, bytes]:
 
 
 role = page_setup("qbr", "QBR")
-data, settings = data_and_settings()
-clients, quarters, default_quarter = choices(data, store_key())
+frames, settings = frames_and_settings()
+clients, quarters, default_quarter = choices(frames, store_key())
 if not clients or not quarters:
     st.info("The store holds no tickets yet. Import exports on the Data page.")
     st.stop()
@@ -48,7 +50,7 @@ client = left.selectbox("Client", clients, key="qbr_client")
 quarter = right.selectbox("Quarter", quarters, key="qbr_quarter",
                           index=quarters.index(default_quarter))
 key = (*store_key(), client, quarter, can_see_money(role))
-pack = pack_for(data, settings, key)
+pack = pack_for(frames, settings, key)
 s = pack["summary"]
 st.caption(f"{pack['start']} to {pack['end']}; nothing after the quarter's end counts.")
 cols = st.columns(6)

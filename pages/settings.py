@@ -16,7 +16,8 @@ import streamlit as st
 
 from loaders import settings as settings_mod
 from loaders import store
-from pages._lib.common import can_see_money, get_engine, page_setup
+from pages._lib.access import can_see_money, page_setup
+from pages._lib.store_cache import get_engine
 
 role = page_setup("settings", "Settings")
 engine = get_engine()

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-BAND_LOW, BAND_HIGH = 75.0, 85.0   # kpi.utilisation's band
+from kpi.utilisation import BAND_HIGH, BAND_LOW
 TIERS = ("Core", "Demanding", "Steady", "Reprice")
 TIER_STYLE = {  # colour and marker shape (the shape is what survives a grey print)
     "Core": ("#1a7f37", "circle"),
@@ -115,24 +115,6 @@ def utilisation_figure(util: pd.DataFrame) -> go.Figure:
                          height=max(320, 28 * len(u) + 120),
                          xaxis=dict(title="% of capacity", ticksuffix=" %", range=[0, right]),
                          yaxis=dict(title="Technician", automargin=True))
-
-
-def revenue_rank(revenue: pd.Series) -> pd.Series:
-    """1 = lowest revenue; ties share the average rank (the median rank then splits the
-    clients where the median revenue does)."""
-    return pd.to_numeric(revenue, errors="coerce").rank(method="average")
-
-
-def tier_movement(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
-    """``now`` with ``previous_tier`` and ``movement`` ("Steady → Reprice", "unchanged",
-    "new in window") from the previous window's ``kpi.tiers.client_tiers`` rows."""
-    prev = before.set_index("client")["tier"] if len(before) else pd.Series(dtype=object)
-    out = now.copy()
-    out["previous_tier"] = out["client"].map(prev)
-    out["movement"] = [("new in window" if pd.isna(p) else "unchanged" if p == t
-                        else f"{p} → {t}")
-                       for p, t in zip(out["previous_tier"], out["tier"])]
-    return out
 
 
 def tier_scatter(now: pd.DataFrame, before: pd.DataFrame | None = None,

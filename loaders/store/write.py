@@ -1,4 +1,4 @@
-"""The SQL store: connect, write one import in one transaction, undo an import.
+"""The store's writer: one import in one transaction, and undoing an import.
 
 A key (source system + id) holds one current row. When a later import repeats a key, the
 row with the later ``updated_at`` wins, else the later import; the version that lost is
@@ -9,55 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import (Engine, create_engine, delete, event, func, insert, select, text,
-                        update)
+from sqlalchemy import Engine, delete, func, insert, select, text, update
 
-from . import fields, schema
+from .. import fields
+from .. import tables as declared
+from . import migrate, schema
 
-DEFAULT_URL = "sqlite:///cadence.db"
 CHUNK = 500  # keys per IN (...) list: well under every database's parameter limit
-
-
-def database_url(url: str | None = None) -> str:
-    return url or os.environ.get("CADENCE_DB_URL") or DEFAULT_URL
-
-
-def display_url(url: str | None = None) -> str:
-    """The store's URL for messages and logs: the password masked."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(database_url(url)).render_as_string(hide_password=True)
-    except Exception:  # not even a URL: say so without echoing it
-        return "(an unreadable database URL)"
-
-
-def connect(url: str | None = None) -> Engine:
-    """An engine with the schema created. SQLite gets WAL and a busy timeout so that a
-    reader (the dashboard) and an import can work at the same time."""
-    url = database_url(url)
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            # 256 MB of page cache: bulk inserts into the key indexes stay in memory.
-            cursor.execute("PRAGMA cache_size=-262144")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
-    schema.metadata.create_all(engine)
-    return engine
 
 
 @dataclass
@@ -110,7 +72,7 @@ def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
     superseded_in_file = len(rows) - len(winners)
 
     with engine.begin() as conn:
-        _serialise_writers(conn)
+        _begin_write(conn, (table.name, "row_history"))
         import_id = conn.execute(insert(schema.imports).values(
             file_name=record.file_name, sha256=record.sha256, vendor=record.vendor,
             kind=kind, rows_read=rows_read, rows_stored=len(rows),
@@ -144,6 +106,7 @@ def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
             conn.execute(insert(schema.rejected_rows), [
                 {"import_id": import_id, "row_number": int(r.row_number),
                  "reason": r.reason, "raw": r.raw} for r in rejected.itertuples()])
+        _end_write(conn, (table.name, "row_history"))
     return WriteResult(int(import_id), len(rows), len(rejected),
                        int((~present).sum()), len(replace_keys),
                        superseded_in_file + len(losers))
@@ -153,13 +116,32 @@ def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
 _WRITER_LOCK = 0x43616465  # "Cade"
 
 
-def _serialise_writers(conn) -> None:
-    """One import or undo at a time. Two imports that repeat the same keys would otherwise
-    both find them new under PostgreSQL's read-committed isolation, and the second would
-    fail on the primary key. The lock ends with the transaction. (SQLite needs nothing:
-    an import's first statement is a write, which takes SQLite's single writer lock.)"""
+def _begin_write(conn, tables: tuple[str, ...]) -> None:
+    """Start an import or undo: one at a time, and the data version moved.
+
+    - PostgreSQL: two imports that repeat the same keys would otherwise both find them
+      new under read-committed isolation, and the second would fail on the primary key;
+      an advisory lock serialises them until the transaction ends. (SQLite needs nothing:
+      the first statement is a write, which takes SQLite's single writer lock.)
+    - The data version (``store_state``) moves, so readers' cached copies of the data are
+      not used again. SQLite's triggers that do this for other tools' writes fire once per
+      row (PostgreSQL's once per statement); a million-row import would pay for a million
+      of them, so this writer drops them inside its transaction and makes them again
+      before it commits (a rollback brings them back too)."""
     if conn.engine.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
+    state = schema.store_state
+    conn.execute(update(state).where(state.c.id == 1)
+                 .values(data_version=state.c.data_version + 1))
+    if conn.engine.dialect.name == "sqlite":   # after a write: inside the transaction
+        for table in tables:
+            migrate.sqlite_drop_triggers(conn, table)
+
+
+def _end_write(conn, tables: tuple[str, ...]) -> None:
+    if conn.engine.dialect.name == "sqlite":
+        for table in tables:
+            migrate.sqlite_create_triggers(conn, table)
 
 
 def _stored(kind: str) -> list[str]:
@@ -234,42 +216,53 @@ def _insert_history(conn, table_name, rows: pd.DataFrame, keys: pd.Series, impor
 def _insert_rows(conn, table, kind, frame: pd.DataFrame, import_id: int) -> None:
     if frame.empty:
         return
-    frame = frame.copy()
-    frame["import_id"] = import_id
-    dialect = conn.engine.dialect.name
-    if dialect == "sqlite":
-        _sqlite_bulk_insert(conn, table, frame)
-    elif dialect == "postgresql":
-        _postgres_copy(conn, table, frame)
+    _insert_frame(conn, table, frame.assign(import_id=import_id))
+
+
+def _insert_frame(conn, table, frame: pd.DataFrame) -> None:
+    """Bulk insert: SQLite's executemany on the raw connection, PostgreSQL's COPY."""
+    if frame.empty:
+        return
+    sqlite = conn.engine.dialect.name == "sqlite"
+    columns = _column_lists(frame, table.name, sqlite)
+    names = ", ".join(f'"{c}"' for c in frame.columns)
+    cursor = conn.connection.driver_connection.cursor()
+    if sqlite:
+        marks = ", ".join("?" for _ in frame.columns)
+        cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
+                           zip(*columns))
     else:
-        for chunk in _chunks(_records(frame, table), 50_000):
-            conn.execute(insert(table), chunk)
+        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row in zip(*columns):
+                copy.write_row(row)
+    cursor.close()
 
 
-def _column_lists(frame: pd.DataFrame, table, sqlite: bool) -> list[list]:
-    """Column values ready for the driver, built a column at a time (a million rows of
-    per-row type conversion in SQLAlchemy costs more than the rest of the import)."""
+def _column_lists(frame: pd.DataFrame, table_name: str, sqlite: bool) -> list[list]:
+    """Column values ready for the driver, built a column at a time from each column's
+    declared kind (a million rows of per-row type conversion in SQLAlchemy cost more than
+    the rest of the import)."""
+    declared_table = declared.DATA_TABLES[table_name]
     out = []
     for col in frame.columns:
         s = frame[col]
-        kind = type(table.c[col].type).__name__
+        kind = declared_table[col].kind
         missing = s.isna().to_numpy()
-        if kind in ("Date", "DateTime"):
+        if kind in ("date", "datetime"):
             s = pd.to_datetime(s)
             if sqlite:  # the exact text SQLAlchemy's SQLite DateTime/Date types write
-                text = s.dt.strftime("%Y-%m-%d") if kind == "Date" else \
-                    s.dt.strftime("%Y-%m-%d %H:%M:%S.%f")
-                values = text.astype(object)
+                values = (s.dt.strftime("%Y-%m-%d") if kind == "date" else
+                          s.dt.strftime("%Y-%m-%d %H:%M:%S.%f")).astype(object)
             else:
-                values = pd.Series(s.dt.date if kind == "Date" else
-                                   s.dt.to_pydatetime(), index=s.index, dtype=object)
-        elif kind == "Boolean":
+                values = pd.Series(s.dt.date if kind == "date" else s.dt.to_pydatetime(),
+                                   index=s.index, dtype=object)
+        elif kind == "bool":
             values = s.astype("boolean").astype(object)
             if sqlite:
                 values = values.map({True: 1, False: 0})
-        elif kind == "Integer":
+        elif kind == "int":
             values = s.astype("Int64").astype(object)
-        elif kind == "Float":
+        elif kind == "float":
             values = pd.to_numeric(s).astype(object)
         else:
             values = s.astype(object)
@@ -277,50 +270,6 @@ def _column_lists(frame: pd.DataFrame, table, sqlite: bool) -> list[list]:
         values[missing] = None
         out.append(values.tolist())
     return out
-
-
-def _sqlite_bulk_insert(conn, table, frame: pd.DataFrame) -> None:
-    columns = _column_lists(frame, table, sqlite=True)
-    names = ", ".join(f'"{c}"' for c in frame.columns)
-    marks = ", ".join("?" for _ in frame.columns)
-    cursor = conn.connection.driver_connection.cursor()
-    cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
-                       zip(*columns))
-    cursor.close()
-
-
-def _postgres_copy(conn, table, frame: pd.DataFrame) -> None:
-    columns = _column_lists(frame, table, sqlite=False)
-    names = ", ".join(f'"{c}"' for c in frame.columns)
-    cursor = conn.connection.driver_connection.cursor()
-    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in zip(*columns):
-            copy.write_row(row)
-    cursor.close()
-
-
-def _records(frame: pd.DataFrame, table) -> list[dict]:
-    """Plain Python values for the driver: None for missing, date for Date columns."""
-    out = {}
-    for col in frame.columns:
-        s = frame[col]
-        kind = type(table.c[col].type).__name__
-        if kind == "Date":
-            s = pd.to_datetime(s).dt.date
-        elif kind == "DateTime":
-            s = pd.to_datetime(s).dt.to_pydatetime() if len(s) else s
-            s = pd.Series(s, index=frame.index, dtype=object)
-        elif kind == "Boolean":
-            s = s.astype("boolean").astype(object)
-        elif kind in ("Integer",):
-            s = s.astype("Int64").astype(object)
-        elif kind == "Float":
-            s = pd.to_numeric(s).astype(object)
-        else:
-            s = s.astype(object)
-        out[col] = s.where(pd.notna(frame[col]), None).tolist()
-    cols = list(out)
-    return [dict(zip(cols, values)) for values in zip(*out.values())]
 
 
 # ---------------------------------------------------------------------------- undo
@@ -332,7 +281,6 @@ def undo_import(engine: Engine, import_id: int) -> dict[str, int]:
     """Remove an import's rows and bring back the versions it replaced. Returns the number
     of rows removed and restored per table."""
     with engine.begin() as conn:
-        _serialise_writers(conn)
         row = conn.execute(select(schema.imports).where(
             schema.imports.c.import_id == import_id)).mappings().first()
         if row is None:
@@ -341,6 +289,7 @@ def undo_import(engine: Engine, import_id: int) -> dict[str, int]:
             raise UndoRefused(f"Import #{import_id} ({row['file_name']}) was already undone.")
         kind = row["kind"]
         table = schema.DATA_TABLES[fields.TABLE[kind]]
+        _begin_write(conn, (table.name, "row_history"))
         has_updated = "updated_at" in table.c
         current = pd.DataFrame(conn.execute(select(*[
             table.c[c] for c in (["source_system"] if "source_system" in table.c else [])
@@ -359,18 +308,15 @@ def undo_import(engine: Engine, import_id: int) -> dict[str, int]:
                 continue
             best = _latest_versions(found, has_updated)
             rows = pd.DataFrame([json.loads(j) for j in best["row_json"]])
-            for col in rows.columns:
-                if type(table.c[col].type).__name__ in ("Date", "DateTime"):
-                    rows[col] = pd.to_datetime(rows[col])
             rows["import_id"] = best["import_id"].to_numpy()
-            for chunk_records in _chunks(_records(rows, table), 50_000):
-                conn.execute(insert(table), chunk_records)
+            _insert_frame(conn, table, rows)
             conn.execute(delete(h).where(h.c.id.in_(best["id"].tolist())))
             restored += len(best)
         conn.execute(delete(schema.rejected_rows).where(
             schema.rejected_rows.c.import_id == import_id))
         conn.execute(update(schema.imports).where(schema.imports.c.import_id == import_id)
                      .values(undone_at=dt.datetime.now().replace(microsecond=0)))
+        _end_write(conn, (table.name, "row_history"))
     return {"removed": len(keys), "restored": restored}
 
 
@@ -388,22 +334,3 @@ def _latest_versions(found: pd.DataFrame, has_updated: bool) -> pd.DataFrame:
     found = found.sort_values(["row_key", "_order", "import_id", "row_number"],
                               na_position="first", kind="stable")
     return found.drop_duplicates("row_key", keep="last")
-
-
-# ---------------------------------------------------------------------------- reads
-def import_history(engine: Engine) -> pd.DataFrame:
-    with engine.connect() as conn:
-        return pd.read_sql(select(schema.imports).order_by(schema.imports.c.import_id.desc()),
-                           conn)
-
-
-def table_counts(engine: Engine) -> dict[str, int]:
-    with engine.connect() as conn:
-        return {name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                for name, t in schema.DATA_TABLES.items()}
-
-
-def read_table(engine: Engine, name: str) -> pd.DataFrame:
-    table = schema.metadata.tables[name]
-    with engine.connect() as conn:
-        return pd.read_sql(select(table), conn)

@@ -1,0 +1,66 @@
+"""Small reads of the store: the import history, row counts, one table as stored, the
+data's own dates, and the version that names every cached copy of the data."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from . import schema
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """What identifies the store's data: the store's own id and its data version (moved
+    by every change to a data table, by Cadence or by anyone's own SQL)."""
+    store_id: str
+    data_version: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.store_id.replace('-', '')}_{self.data_version}"
+
+
+def data_version(engine: Engine) -> DataVersion | None:
+    state = schema.store_state
+    with engine.connect() as conn:
+        row = conn.execute(select(state.c.store_id, state.c.data_version)
+                           .where(state.c.id == 1)).first()
+    return DataVersion(row[0], int(row[1])) if row is not None else None
+
+
+def import_history(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(select(schema.imports).order_by(schema.imports.c.import_id.desc()),
+                           conn)
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for name, t in schema.DATA_TABLES.items()}
+
+
+def read_table(engine: Engine, name: str) -> pd.DataFrame:
+    table = schema.metadata.tables[name]
+    with engine.connect() as conn:
+        return pd.read_sql(select(table), conn)
+
+
+def latest_activity(engine: Engine) -> dt.date | None:
+    """The latest date with ticket activity (created, responded, resolved or closed)."""
+    t = schema.tickets
+    with engine.connect() as conn:
+        values = conn.execute(select(func.max(t.c.created_at), func.max(t.c.first_response_at),
+                                     func.max(t.c.resolved_at), func.max(t.c.closed_at))).one()
+    stamps = [pd.Timestamp(v) for v in values if v is not None]
+    return max(stamps).date() if stamps else None
+
+
+def last_import_time(engine: Engine):
+    """When the newest import that still counts was made (None without one)."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(schema.imports.c.imported_at)).where(
+            schema.imports.c.undone_at.is_(None))).scalar()

@@ -1,0 +1,91 @@
+"""The canonical SQL store (SPEC: Canonical store). Users may query these tables from their
+own tools, so names and meanings are part of the contract; see docs/STORE.md.
+
+The data tables are built from their one declaration in ``loaders.tables``; the
+bookkeeping tables (imports, rejected rows, row history, settings, the store's state)
+are declared here.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (Boolean, Column, Date, DateTime, Float, Index, Integer, MetaData,
+                        String, Table, Text)
+
+from .. import tables as declared
+
+metadata = MetaData()
+
+SQL_TYPES = {"datetime": DateTime, "date": Date, "float": Float, "int": Integer,
+             "bool": Boolean}
+
+
+def _sql_type(column: declared.Column):
+    if column.kind == "text":
+        return String(column.length) if column.length else Text
+    return SQL_TYPES[column.kind]
+
+
+def _data_table(table: declared.Table) -> Table:
+    columns = [Column(c.name, _sql_type(c), primary_key=c.key) for c in table.columns]
+    indexes = [Index(f"ix_{table.name}_{name}", name)
+               for name in ("import_id", *table.indexes)]
+    return Table(table.name, metadata, *columns, *indexes)
+
+
+DATA_TABLES: dict[str, Table] = {name: _data_table(t)
+                                 for name, t in declared.DATA_TABLES.items()}
+tickets = DATA_TABLES["tickets"]
+time_entries = DATA_TABLES["time_entries"]
+agreements = DATA_TABLES["agreements"]
+csat_responses = DATA_TABLES["csat_responses"]
+technicians = DATA_TABLES["technicians"]
+
+imports = Table(
+    "imports", metadata,
+    Column("import_id", Integer, primary_key=True, autoincrement=True),
+    Column("file_name", Text), Column("sha256", String(64)), Column("vendor", String(40)),
+    Column("kind", String(20)), Column("rows_read", Integer), Column("rows_stored", Integer),
+    Column("rows_rejected", Integer), Column("imported_at", DateTime),
+    # Not in the spec's list: when the import was undone (NULL while it counts).
+    Column("undone_at", DateTime),
+)
+
+rejected_rows = Table(
+    "rejected_rows", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("import_id", Integer, index=True), Column("row_number", Integer),
+    Column("reason", Text), Column("raw", Text),
+)
+
+# Versions of a row that are not the current one: what an older import held before a
+# later one replaced it, or a repeated row that lost to a newer one. Undo restores from
+# here, so an undone import brings back exactly the values it replaced.
+row_history = Table(
+    "row_history", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("table_name", String(40)), Column("row_key", Text),
+    Column("import_id", Integer, index=True), Column("row_number", Integer),
+    Column("updated_at", DateTime), Column("row_json", Text),
+    Index("ix_row_history_key", "table_name", "row_key"),
+)
+
+# The dashboard's Settings page saves here; the command lines read it when no --config
+# file is given, so both use the same values.
+app_settings = Table(
+    "app_settings", metadata,
+    Column("name", String(40), primary_key=True),
+    Column("toml", Text), Column("updated_at", DateTime),
+)
+
+# One row: a random id given to the store when it is made, the schema's version
+# (docs/STORE.md, "How the schema evolves") and the data version, which every change to a data table moves (Cadence's writes, and anyone's own
+# SQL through the triggers in ``migrate``): readers name their cached copies by it.
+store_state = Table(
+    "store_state", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("store_id", String(36), nullable=False),   # a random id: this database, not a copy
+    Column("schema_version", Integer, nullable=False),
+    Column("data_version", Integer, nullable=False),
+)
+
+# The tables whose every change moves the data version (the ones readers cache).
+VERSIONED = (*DATA_TABLES, "row_history")

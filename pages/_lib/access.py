@@ -1,0 +1,71 @@
+"""Who may open what: roles, each page's access rule, and who sees money.
+
+Each page calls ``page_setup(...)`` first: it applies the page's rule itself, so a page
+opened directly (without app.py having run) still checks the viewer's role.
+"""
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+ROLES = ("owner", "manager", "technician")
+# Margins, costs and rates are the owner's; technicians see operational pages only.
+PAGE_ROLES = {
+    "weekly": ("owner", "manager", "technician"),
+    "margins": ("owner",),
+    "tiers": ("owner", "manager"),
+    "qbr": ("owner", "manager"),
+    "data": ("owner", "manager"),
+    "settings": ("owner", "manager"),
+}
+MONEY_ROLES = ("owner",)
+ICON = ":material/monitoring:"
+
+
+def auth_configured() -> bool:
+    """True when secrets configure OIDC sign-in for st.login."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def current_role() -> str | None:
+    """The viewer's role. With OIDC configured: from `[cadence.roles]` in the secrets
+    (email -> role), None when not signed in. Without it: the local single-user mode,
+    whose role is CADENCE_ROLE (default owner); the server then listens on localhost only
+    (.streamlit/config.toml)."""
+    if "role_override" in st.session_state:  # tests set this
+        return st.session_state["role_override"]
+    if auth_configured():
+        if not st.user.is_logged_in:
+            return None
+        roles = dict(st.secrets.get("cadence", {}).get("roles", {}))
+        return roles.get(st.user.get("email", ""), roles.get("*", "technician"))
+    role = os.environ.get("CADENCE_ROLE", "owner").strip().lower()
+    return role if role in ROLES else "technician"
+
+
+def page_setup(page: str, title: str) -> str:
+    """Title, role check for this page (stops the script when not allowed); the role."""
+    # Wide layout also when the page is run on its own (app.py sets the same).
+    st.set_page_config(page_title=f"{title} · Cadence", page_icon=ICON, layout="wide")
+    role = current_role()
+    if role is None:
+        st.title("Cadence")
+        st.info("Sign in to see your service review.")
+        if st.button("Sign in", type="primary"):
+            st.login()
+        st.stop()
+    if role not in PAGE_ROLES[page]:
+        st.title(title)
+        st.warning(f"This page is not available to the {role} role. Ask the owner if you "
+                   "need it.", icon=":material/lock:")
+        st.stop()
+    st.title(title)
+    return role
+
+
+def can_see_money(role: str) -> bool:
+    return role in MONEY_ROLES

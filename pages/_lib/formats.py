@@ -1,0 +1,43 @@
+"""Numbers on the pages: ``kpi.formats`` by unit, and ``st.column_config`` for tables from
+the metric declarations (label and unit of each column)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi import formats
+from kpi.metrics import label, unit
+
+# printf-style formats of st.column_config by unit
+COLUMN_FORMATS = {"currency": "dollar", "percent": "%.1f%%", "hours": "%,.1f h",
+                  "ratio": "%.2f", "days": "%.1f d", "count": "%,d"}
+
+
+def money(value, cents: bool = False) -> str:
+    return formats.number(value, "currency", 2 if cents else 0)
+
+
+def percent(value, digits: int = 0) -> str:
+    return formats.number(value, "percent", digits)
+
+
+def hours(value) -> str:
+    return formats.number(value, "hours")
+
+
+def count(value) -> str:
+    return formats.number(value, "count")
+
+
+def column_config(columns, table: str | None = None, **override) -> dict:
+    """``st.dataframe(column_config=...)`` for these columns: each one's label, and a
+    number format by its unit. ``override``: column -> a config of its own."""
+    config = {}
+    for column in columns:
+        u = unit(column)
+        name = label(column, table)
+        if u in COLUMN_FORMATS:
+            config[column] = st.column_config.NumberColumn(name, format=COLUMN_FORMATS[u])
+        else:
+            config[column] = st.column_config.Column(name)
+    config.update(override)
+    return config
