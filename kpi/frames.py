@@ -4,7 +4,8 @@
 
 Each table must hold its declared frame columns (``loaders.tables``) with the declared
 dtype; a missing or mistyped column is a ``FramesError`` naming every such column at
-once, never a silent NaN or zero. Worked out once here, so no KPI does it again:
+once, never a silent NaN or zero. Text holds what the loaders stored: stripped, a blank
+cell as missing. Worked out once here, so no KPI does it again:
 
 - ``tickets.done_at``: when the ticket was done (``done_at`` below), NaT while open;
 - ``tickets.team_key``: ``team``, else ``board``, else ``Unassigned`` (SPEC KPI 2);

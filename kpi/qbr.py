@@ -97,7 +97,7 @@ def default_quarter(frames: Frames) -> str | None:
 def clients(frames: Frames) -> list[str]:
     names = set()
     for frame in (frames.tickets, frames.agreements, frames.time_entries, frames.csat):
-        # unique() before Python sees them: a million entries' names took 2 s one by one
+        # unique() before Python sees them: a million entries' names one by one is slow
         names |= set(frame["client"].dropna().unique().tolist())
     return sorted(names)
 

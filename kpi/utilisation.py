@@ -45,6 +45,12 @@ def band(percent) -> str | None:
     return "in band" if percent <= BAND_HIGH else "above"
 
 
+def _names(values: pd.Series) -> pd.Series:
+    """Technician names stripped, blank as missing (the module notes)."""
+    names = values.str.strip()
+    return names.where(names != "")
+
+
 def utilisation(frames: Frames, start, end, settings: dict) -> pd.DataFrame:
     """One row per technician: technician, team, billable_hours, hours, capacity,
     utilisation_percent, logged_percent, band; sorted by technician. ``settings`` is
@@ -54,7 +60,7 @@ def utilisation(frames: Frames, start, end, settings: dict) -> pd.DataFrame:
     weeks = max((e - s) / pd.Timedelta(days=7), 0.0)
     time_entries, technicians = frames.time_entries, frames.technicians
     day = time_entries["work_date"].dt.normalize()
-    tech = time_entries["technician"]
+    tech = _names(time_entries["technician"])
     keep = (day >= s) & (day < e) & tech.notna()
     hours = time_entries["hours"].fillna(0.0)
     entries = pd.DataFrame({
@@ -64,7 +70,8 @@ def utilisation(frames: Frames, start, end, settings: dict) -> pd.DataFrame:
     })
     sums = entries.groupby("technician")[["billable_hours", "hours"]].sum()
 
-    table = pd.DataFrame({"technician": technicians["name"], "team": technicians["team"],
+    table = pd.DataFrame({"technician": _names(technicians["name"]),
+                          "team": technicians["team"],
                           "weekly": technicians["weekly_capacity_hours"]})
     table = table.loc[table["technician"].notna()].drop_duplicates("technician", keep="last")
     names = sorted(set(table["technician"]) | set(sums.index))

@@ -32,7 +32,7 @@ def pack_for(_frames, _settings, key: tuple) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def files_for(_pack, key: tuple) -> tuple[bytes, bytes]:
-    """The workbook and the PDF of that pack (building the PDF takes most of a second)."""
+    """The workbook and the PDF of that pack (building the PDF is the slow part)."""
     workbook, pdf = io.BytesIO(), io.BytesIO()
     to_workbook(_pack, workbook)
     to_pdf(_pack, pdf)

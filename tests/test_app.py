@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders import store
-from pages._lib.common import PAGE_ROLES
+from pages._lib.access import PAGE_ROLES
 from tests.conftest import ROOT
 
 PAGE_FILES = {"weekly": "weekly_review.py", "margins": "margins.py",

@@ -7,7 +7,8 @@ import threading
 
 from sqlalchemy import func, select
 
-from loaders import schema, store
+from loaders import store
+from loaders.store import schema
 from loaders.importer import import_file
 
 HEADER = "number,opened_at,state,priority,assignment_group,sys_updated_on"

@@ -51,7 +51,9 @@ def test_servicenow_us_dates_are_month_first(engine):
 
 
 def test_event_log_weekly_open_counts_equal_a_direct_count(engine):
-    from kpi import backlog, data, periods
+    from kpi import backlog, frames as kpi_frames, periods
+    from loaders.settings import load
+    from loaders.store import frames as store_frames
 
     path = shared_dataset("servicenow_incident_event_log.csv")
     import_file(engine, path)
@@ -65,7 +67,8 @@ def test_event_log_weekly_open_counts_equal_a_direct_count(engine):
     done = when("resolved_at")[idx].fillna(when("closed_at")[idx])
     cut = periods.cutoff(created.max())
     weeks = periods.last_weeks(cut, 20)
-    trend = backlog.backlog_trend(data.load(engine).tickets, weeks)
+    frames = kpi_frames.make(store_frames.read(engine), load())
+    trend = backlog.backlog_trend(frames, weeks)
     for week in trend.itertuples():
         end = week.end
         direct = int(((created < end) & (done.isna() | (done >= end))).sum())

@@ -2,6 +2,7 @@ import pandas as pd
 
 from kpi import aged
 from loaders import settings as settings_mod
+from tests.kpi_frames import frames
 
 T = pd.Timestamp
 B = T("2026-11-23")   # cut-off (Monday 00:00); default settings: business clock, no holidays
@@ -41,10 +42,11 @@ FIXTURE = pd.DataFrame([
     _t("t3", "2026-10-03 09:00", "Tie", category="Mid"),
     _t("t4", "2026-10-04 09:00", "Tie", category="Beta"),
 ])
+FRAMES = frames(tickets=FIXTURE)
 
 
 def test_aged_past_sla_hand_worked():
-    out = aged.aged_past_sla(FIXTURE, B, settings_mod.load())
+    out = aged.aged_past_sla(FRAMES, B, settings_mod.load())
     rows = {r["team"]: r for r in out.to_dict("records")}
     # Service Desk: open a1..a7 = 7; aged a1 a2 a3 a4 a7 = 5 >= 4 -> review;
     # Email 2 (oldest 11-01) before Network 2 (oldest 11-03), then Backup 1.
@@ -63,19 +65,19 @@ def test_aged_past_sla_hand_worked():
 def test_review_threshold_from_settings():
     s = settings_mod.load()
     s["sla"]["review_threshold"] = 6
-    out = aged.aged_past_sla(FIXTURE, B, s).set_index("team")
+    out = aged.aged_past_sla(FRAMES, B, s).set_index("team")
     assert out.loc[SD, "status"] == "ok" and out.loc["Tie", "status"] == "ok"
 
 
 def test_24x7_clock_changes_computed_due():
     s = settings_mod.load()
     s["sla"]["clock"] = "24x7"
-    out = aged.aged_past_sla(FIXTURE, B, s).set_index("team")
+    out = aged.aged_past_sla(FRAMES, B, s).set_index("team")
     # a5 (P3, 24 h from Fri 16:00 -> Sat 16:00) is now aged too; c1 (P5 240 h from 11-16) is not
     assert out.loc[SD, "aged_past_sla"] == 6
     assert out.loc["Unassigned", "aged_past_sla"] == 0
 
 
 def test_nothing_open():
-    empty = FIXTURE.iloc[:0]
+    empty = frames(tickets=FIXTURE.iloc[:0])
     assert aged.aged_past_sla(empty, B, settings_mod.load()).empty

@@ -1,9 +1,12 @@
 import datetime as dt
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from kpi import backlog
+from kpi import frames as kpi_frames
+from tests.kpi_frames import frames, table
 
 T = pd.Timestamp
 WEEKS = [T("2026-11-02"), T("2026-11-09"), T("2026-11-16")]   # cut-off 2026-11-23
@@ -34,10 +37,11 @@ FIXTURE = pd.DataFrame([
 
 
 def test_backlog_hand_worked():
-    out = backlog.backlog_trend(FIXTURE, WEEKS)
+    f = frames(tickets=FIXTURE)
+    out = backlog.backlog_trend(f, WEEKS)
     assert out["week"].tolist() == ["2026-11-02", "2026-11-09", "2026-11-16"]
     # Open at the first week's start (11-02): B only.
-    assert backlog.open_at(FIXTURE, WEEKS[0]).sum() == 1
+    assert backlog.open_at(f, WEEKS[0]).sum() == 1
     # Week 11-02: opened C, D; closed D; open at 11-09: B (19 d 14 h -> 15-30), C (5 d 15 h -> 3-7).
     # Week 11-09: opened A, E; closed C; open at 11-16: A (7 d -> 3-7), B (26 d -> 15-30), E (5 d 12 h -> 3-7).
     # Week 11-16: opened F G H K L M; closed E F G K; open at 11-23: A (14 d -> 8-14),
@@ -50,7 +54,9 @@ def test_backlog_hand_worked():
 
 
 def test_done_at_rules():
-    done = backlog.done_at(FIXTURE).tolist()
+    done = kpi_frames.done_at(table("tickets", FIXTURE)).tolist()
+    # the frames carry the same done times, worked out once
+    assert frames(tickets=FIXTURE).tickets["done_at"].tolist() == done
     assert done[2] == T("2026-11-10 12:00")     # resolved only
     assert done[3] == T("2026-11-05 08:00")     # closed only
     assert done[4] == T("2026-11-20 00:00")     # resolved before closed: resolved wins
@@ -63,11 +69,20 @@ def test_done_at_rules():
 def test_empty_store_and_text_timestamps():
     empty = pd.DataFrame(columns=["created_at", "resolved_at", "closed_at", "status_class"],
                          dtype="object")
-    out = backlog.backlog_trend(empty, WEEKS)
+    out = backlog.backlog_trend(frames(tickets=empty), WEEKS)
     assert out[["opened", "closed", "open_at_end"]].values.sum() == 0
-    text = FIXTURE.astype("object")   # SQLite hands timestamps back as text
-    pd.testing.assert_frame_equal(backlog.backlog_trend(text, WEEKS),
-                                  backlog.backlog_trend(FIXTURE, WEEKS))
+    # SQLite hands timestamps back as text: the frames parse them once, at the boundary
+    text = FIXTURE.astype("object")
+    typed = FIXTURE.copy()
+    for col in ("created_at", "resolved_at", "closed_at", "updated_at"):
+        typed[col] = pd.to_datetime(typed[col], format="ISO8601").astype("datetime64[ns]")
+    pd.testing.assert_frame_equal(backlog.backlog_trend(frames(tickets=text), WEEKS),
+                                  backlog.backlog_trend(frames(tickets=typed), WEEKS))
+    # ... and the KPI input itself refuses untyped times, naming the column
+    tables = {name: table(name) for name in kpi_frames.TABLES.values()}
+    tables["tickets"] = table("tickets", FIXTURE).astype({"created_at": "object"})
+    with pytest.raises(kpi_frames.FramesError, match="created_at"):
+        kpi_frames.make(tables, {})
 
 
 BASE = dt.datetime(2026, 1, 5)   # a Monday
@@ -111,15 +126,15 @@ def _frame(specs):
 @hsettings(max_examples=100, deadline=None)
 @given(st.lists(ticket_strategy, max_size=40))
 def test_backlog_invariants(specs):
-    tickets = _frame(specs)
+    tickets = table("tickets", _frame(specs))
     weeks = [T(BASE) + pd.Timedelta(weeks=4 + k) for k in range(N_WEEKS)]
-    out = backlog.backlog_trend(tickets, weeks)
+    out = backlog.backlog_trend(frames(tickets=tickets), weeks)
     counts = out[["opened", "closed", "open_at_end", *backlog.AGE_BUCKETS]].to_numpy()
     assert (counts >= 0).all()
     assert (out[list(backlog.AGE_BUCKETS)].sum(axis=1) == out["open_at_end"]).all()
     # the first week's start count, computed independently with a plain loop
     start = weeks[0]
-    done = backlog.done_at(tickets)
+    done = kpi_frames.done_at(tickets)
     previous = sum(1 for c, d in zip(tickets["created_at"], done)
                    if c < start and (pd.isna(d) or d >= start))
     for row in out.itertuples():

@@ -1,10 +1,13 @@
 import datetime as dt
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from kpi import breach, sla_clock
+from kpi import frames as kpi_frames
 from loaders import settings as settings_mod
+from tests.kpi_frames import frames, table
 
 T = pd.Timestamp
 NOW = T("2026-11-25 10:00")   # Wednesday before US Thanksgiving (Thu 11-26)
@@ -44,10 +47,11 @@ FIXTURE = pd.DataFrame([
     _t("b10", created="2026-11-24 09:00", priority="P5"),            # 240 h: far off
     _t("b11", due="2026-11-26 12:00"),    # due on the holiday: Wed 10-17 = 7 h left
 ])
+FRAMES = frames(tickets=FIXTURE)
 
 
 def test_about_to_breach_business_clock_with_holiday():
-    out = breach.about_to_breach(FIXTURE, NOW, _settings())
+    out = breach.about_to_breach(FRAMES, NOW, _settings())
     assert list(out.columns) == breach.COLUMNS
     assert out["ticket_id"].tolist() == ["b1", "b8", "b5", "b11", "b6", "b3"]
     left = dict(zip(out["ticket_id"], out["hours_left"]))
@@ -79,13 +83,13 @@ def test_weekend():
         _t("w3", due="2026-11-24 09:00"),                      # Tuesday: beyond the horizon
         _t("w4", created="2026-11-20 16:00", priority="P2"),   # Fri 1 + Mon 7 -> Mon 15:00
     ])
-    out = breach.about_to_breach(tickets, now, _settings(country=""))
+    out = breach.about_to_breach(frames(tickets=tickets), now, _settings(country=""))
     assert out["ticket_id"].tolist() == ["w2", "w4", "w1"]
     assert out["hours_left"].tolist() == [0.0, 7.0, 8.0]
 
 
 def test_24x7():
-    out = breach.about_to_breach(FIXTURE, NOW, _settings(clock="24x7"))
+    out = breach.about_to_breach(FRAMES, NOW, _settings(clock="24x7"))
     # horizon Thu 10:00; b5 due 13:00 (3 h), b6 09:30 + 8 h = 17:30 (7.5 clock hours);
     # b11 (Thu 12:00) and b3 (Fri) are beyond it
     assert out["ticket_id"].tolist() == ["b1", "b8", "b5", "b6"]
@@ -93,11 +97,21 @@ def test_24x7():
 
 
 def test_nothing_open_and_text_timestamps():
-    out = breach.about_to_breach(FIXTURE.iloc[:0], NOW, _settings())
+    out = breach.about_to_breach(frames(tickets=FIXTURE.iloc[:0]), NOW, _settings())
     assert out.empty and list(out.columns) == breach.COLUMNS
-    text = FIXTURE.astype("object")   # SQLite hands timestamps back as text
-    pd.testing.assert_frame_equal(breach.about_to_breach(text, NOW, _settings()),
-                                  breach.about_to_breach(FIXTURE, NOW, _settings()))
+    # SQLite hands timestamps back as text: the frames parse them once, at the boundary
+    text = FIXTURE.astype("object")
+    typed = FIXTURE.copy()
+    for col in ("created_at", "resolution_due_at", "resolved_at", "closed_at"):
+        typed[col] = pd.to_datetime(typed[col]).astype("datetime64[ns]")
+    pd.testing.assert_frame_equal(
+        breach.about_to_breach(frames(tickets=text), NOW, _settings()),
+        breach.about_to_breach(frames(tickets=typed), NOW, _settings()))
+    # ... and the KPI input itself refuses untyped times, naming the column
+    tables = {name: table(name) for name in kpi_frames.TABLES.values()}
+    tables["tickets"] = table("tickets", FIXTURE).astype({"resolution_due_at": "object"})
+    with pytest.raises(kpi_frames.FramesError, match="resolution_due_at"):
+        kpi_frames.make(tables, _settings())
 
 
 @hsettings(max_examples=30, deadline=None)
@@ -107,12 +121,12 @@ def test_nothing_open_and_text_timestamps():
 def test_invariants(specs, now_min, clock):
     base = dt.datetime(2026, 11, 16)
     now = T(base) + pd.Timedelta(minutes=now_min)
-    tickets = pd.DataFrame([
+    tickets = table("tickets", pd.DataFrame([
         _t(str(i), created=base + dt.timedelta(minutes=c), priority=p,
            resolved=None if d is None else base + dt.timedelta(minutes=c + d))
-        for i, (c, p, d) in enumerate(specs)], columns=list(_t("x").keys()))
+        for i, (c, p, d) in enumerate(specs)], columns=list(_t("x").keys())))
     s = _settings(clock=clock)
-    out = breach.about_to_breach(tickets, now, s)
+    out = breach.about_to_breach(frames(tickets=tickets, settings=s), now, s)
     end = breach.horizon(now, s)
     assert ((out["due"] >= now) & (out["due"] < end)).all()
     assert out["due"].is_monotonic_increasing

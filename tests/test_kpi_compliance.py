@@ -5,7 +5,9 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from kpi import compliance
+from kpi import frames as kpi_frames
 from loaders import settings as settings_mod
+from tests.kpi_frames import frames, table
 
 T = pd.Timestamp
 START, END = T("2026-11-16"), T("2026-11-23")   # Mon..next Mon; business clock Mon-Fri 08-17
@@ -55,6 +57,9 @@ FIXTURE = pd.DataFrame([
     _t("r11", "2026-11-16 09:00", resolved="2026-11-20 11:00",
        resolution_due="2026-11-20 12:00"),
 ])
+FRAMES = frames(tickets=FIXTURE)
+TIMES = ("created_at", "first_response_at", "resolved_at", "closed_at", "response_due_at",
+         "resolution_due_at")
 
 
 def _rows(out, keys):
@@ -68,7 +73,7 @@ def _m(rn, rm, rp, sn, sm, sp):
 
 
 def test_by_priority_hand_worked():
-    out = compliance.sla_compliance(FIXTURE, START, END, settings_mod.load())
+    out = compliance.sla_compliance(FRAMES, START, END, settings_mod.load())
     # P1: response r1 met, r2 missed, r7 met, r10 met (r11 never responded) -> 3/4;
     #     resolution r1 met, r2 missed, r10 met, r11 met (r7 cancelled) -> 3/4
     # P2: response r3 met -> 1/1; no resolution in the period (r3 at END, r9 before) -> None
@@ -86,19 +91,19 @@ def test_by_priority_hand_worked():
 
 def test_by_team_both_and_overall():
     s = settings_mod.load()
-    by_team = _rows(compliance.sla_compliance(FIXTURE, START, END, s, by=("team",)), ["team"])
+    by_team = _rows(compliance.sla_compliance(FRAMES, START, END, s, by=("team",)), ["team"])
     # Service Desk response: r1 r3 r4 r7 met, r2 missed -> 4/5; resolution r1 r5 r11 met,
     # r2 missed -> 3/4. Projects r10 1/1 1/1. Unassigned r6 0/1 0/1
     assert by_team == {("Projects",): _m(1, 1, 100.0, 1, 1, 100.0),
                        (SD,): _m(5, 4, 80.0, 4, 3, 75.0),
                        ("Unassigned",): _m(1, 0, 0.0, 1, 0, 0.0)}
-    both = _rows(compliance.sla_compliance(FIXTURE, START, END, s, by=("priority", "team")),
+    both = _rows(compliance.sla_compliance(FRAMES, START, END, s, by=("priority", "team")),
                  ["priority", "team"])
     # P1 / Service Desk: response r1 r2 r7 -> 2/3; resolution r1 r2 r11 -> 2/3
     assert both[("P1", SD)]["response_n"] == 3 and both[("P1", SD)]["response_met"] == 2
     assert both[("P1", SD)]["resolution_n"] == 3 and both[("P1", SD)]["resolution_met"] == 2
     assert both[("P1", "Projects")] == _m(1, 1, 100.0, 1, 1, 100.0)
-    overall = compliance.sla_compliance(FIXTURE, START, END, s, by=())
+    overall = compliance.sla_compliance(FRAMES, START, END, s, by=())
     # response 4 + 1 + 1 + 0 + 1 = 7, met 3 + 1 + 1 + 0 = 5; resolution 4 + 1 + 1 = 6, met 4
     assert overall.to_dict("records") == [_m(7, 5, 500 / 7, 6, 4, 400 / 6)]
 
@@ -106,7 +111,7 @@ def test_by_team_both_and_overall():
 def test_24x7_clock_changes_computed_due():
     s = settings_mod.load()
     s["sla"]["clock"] = "24x7"
-    out = _rows(compliance.sla_compliance(FIXTURE, START, END, s), ["priority"])
+    out = _rows(compliance.sla_compliance(FRAMES, START, END, s), ["priority"])
     # r3 (P2 from Fri 16:00): response due Fri 18:00 around the clock -> missed on Monday
     assert out[("P2",)]["response_met"] == 0
     # r6 (P3 24 h from Tue 08:00 -> Wed 08:00) is still missed; r10 P1 response due Wed
@@ -116,15 +121,26 @@ def test_24x7_clock_changes_computed_due():
 
 def test_empty_and_bad_group():
     s = settings_mod.load()
-    empty = compliance.sla_compliance(FIXTURE.iloc[:0], START, END, s)
+    none = frames(tickets=FIXTURE.iloc[:0])
+    empty = compliance.sla_compliance(none, START, END, s)
     assert empty.empty and list(empty.columns) == ["priority", *compliance.MEASURES]
-    overall = compliance.sla_compliance(FIXTURE.iloc[:0], START, END, s, by=())
+    overall = compliance.sla_compliance(none, START, END, s, by=())
     assert overall.to_dict("records") == [_m(0, 0, None, 0, 0, None)]
-    text = FIXTURE.astype("object")   # SQLite text timestamps give the same answer
-    pd.testing.assert_frame_equal(compliance.sla_compliance(text, START, END, s),
-                                  compliance.sla_compliance(FIXTURE, START, END, s))
+    # SQLite text timestamps give the same answer: the frames parse them at the boundary
+    text = FIXTURE.astype("object")
+    typed = FIXTURE.copy()
+    for col in TIMES:
+        typed[col] = pd.to_datetime(typed[col]).astype("datetime64[ns]")
+    pd.testing.assert_frame_equal(
+        compliance.sla_compliance(frames(tickets=text), START, END, s),
+        compliance.sla_compliance(frames(tickets=typed), START, END, s))
+    # ... and the KPI input itself refuses untyped times, naming the column
+    tables = {name: table(name) for name in kpi_frames.TABLES.values()}
+    tables["tickets"] = table("tickets", FIXTURE).astype({"first_response_at": "object"})
+    with pytest.raises(kpi_frames.FramesError, match="first_response_at"):
+        kpi_frames.make(tables, s)
     with pytest.raises(ValueError):
-        compliance.sla_compliance(FIXTURE, START, END, s, by=("client",))
+        compliance.sla_compliance(FRAMES, START, END, s, by=("client",))
 
 
 BASE = dt.datetime(2026, 11, 2)
@@ -153,10 +169,11 @@ def test_invariants(specs, clock):
                        else created + dt.timedelta(minutes=p["done_after"]),
                        status="cancelled" if p["cancelled"] else "open"))
     tickets = pd.DataFrame(rows, columns=list(_t("x", None).keys()))
+    f = frames(tickets=tickets, settings=s)
     start, end = T("2026-11-09"), T("2026-11-16")
-    both = compliance.sla_compliance(tickets, start, end, s, by=("priority", "team"))
-    by_p = compliance.sla_compliance(tickets, start, end, s)
-    overall = compliance.sla_compliance(tickets, start, end, s, by=()).iloc[0]
+    both = compliance.sla_compliance(f, start, end, s, by=("priority", "team"))
+    by_p = compliance.sla_compliance(f, start, end, s)
+    overall = compliance.sla_compliance(f, start, end, s, by=()).iloc[0]
     for out in (both, by_p):
         for m in ("response", "resolution"):
             assert (out[f"{m}_met"] <= out[f"{m}_n"]).all()

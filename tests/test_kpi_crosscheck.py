@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import and_, case, func, or_, select
 
-from kpi import data, report
-from loaders import schema, store
+from kpi import frames as kpi_frames, report
+from loaders import store
+from loaders.store import frames as store_frames, schema
 from loaders.sample import load_sample
 from loaders.settings import load
 from tests.conftest import PG_SKIP, PG_URL
@@ -38,7 +39,8 @@ def sample_report(request, tmp_path_factory):
         cleanup = admin
     engine = store.connect(url)
     load_sample(engine)
-    result = report.build(data.load(engine), AS_OF, load(), weeks=12)
+    result = report.build(kpi_frames.make(store_frames.read(engine), load()), AS_OF, load(),
+                          weeks=12)
     yield engine, result
     engine.dispose()
     if cleanup is not None:

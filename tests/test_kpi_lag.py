@@ -4,6 +4,7 @@ import pandas as pd
 from hypothesis import given, settings as hsettings, strategies as st
 
 from kpi import lag
+from tests.kpi_frames import frames
 
 T = pd.Timestamp
 START, END = T("2026-11-02"), T("2026-11-09")
@@ -25,10 +26,11 @@ ENTRIES = pd.DataFrame([
     _e(None, "2026-11-05", "2026-11-04 10:00"),    # entered the day before: lag 0
     _e("Bob", "2026-11-07", "2026-11-17 08:00"),   # 10
 ])
+FRAMES = frames(time_entries=ENTRIES)
 
 
 def test_lag_hand_worked():
-    out = lag.entry_lag(ENTRIES, START, END).iloc[0].to_dict()
+    out = lag.entry_lag(FRAMES, START, END).iloc[0].to_dict()
     # lags sorted 0 0 0 1 4 10: mean 15/6 = 2.5, median (0 + 1)/2 = 0.5,
     # p90 at rank 0.9 * 5 = 4.5: 4 + 0.5 * (10 - 4) = 7; same day 3/6 = 50 %
     assert out == {"n": 6, "mean_days": 2.5, "median_days": 0.5, "p90_days": 7.0,
@@ -36,7 +38,7 @@ def test_lag_hand_worked():
 
 
 def test_lag_by_technician():
-    out = lag.entry_lag(ENTRIES, START, END, by_technician=True)
+    out = lag.entry_lag(FRAMES, START, END, by_technician=True)
     assert out["technician"].tolist() == ["(no technician)", "Ann", "Bob"]
     rows = out.set_index("technician").to_dict("index")
     assert rows["(no technician)"] == {"n": 1, "mean_days": 0.0, "median_days": 0.0,
@@ -54,10 +56,11 @@ def test_lag_by_technician():
 def test_no_entries_or_no_entered_at():
     none = {"n": 0, "mean_days": None, "median_days": None, "p90_days": None,
             "same_day_percent": None}
-    assert lag.entry_lag(ENTRIES.drop(columns="entered_at"), START, END).iloc[0].to_dict() \
-        == none
-    assert lag.entry_lag(ENTRIES.iloc[:0], START, END).iloc[0].to_dict() == none
-    assert lag.entry_lag(ENTRIES.iloc[:0], START, END, by_technician=True).empty
+    no_entered_at = frames(time_entries=ENTRIES.drop(columns="entered_at"))
+    assert lag.entry_lag(no_entered_at, START, END).iloc[0].to_dict() == none
+    no_entries = frames(time_entries=ENTRIES.iloc[:0])
+    assert lag.entry_lag(no_entries, START, END).iloc[0].to_dict() == none
+    assert lag.entry_lag(no_entries, START, END, by_technician=True).empty
 
 
 @hsettings(max_examples=50, deadline=None)
@@ -70,8 +73,9 @@ def test_invariants(specs):
         _e(t, base + dt.timedelta(days=d),
            None if m is None else base + dt.timedelta(days=d, minutes=m))
         for t, d, m in specs], columns=["technician", "work_date", "entered_at"])
-    total = lag.entry_lag(entries, START, END).iloc[0]
-    per = lag.entry_lag(entries, START, END, by_technician=True)
+    f = frames(time_entries=entries)
+    total = lag.entry_lag(f, START, END).iloc[0]
+    per = lag.entry_lag(f, START, END, by_technician=True)
     assert per["n"].sum() == total["n"]
     if total["n"]:
         assert 0 <= total["median_days"] <= total["p90_days"]

@@ -2,6 +2,7 @@ import pandas as pd
 
 from kpi import margin, periods, tiers
 from loaders import settings as settings_mod
+from tests.kpi_frames import frames
 
 T = pd.Timestamp
 CUT = T("2026-11-16")     # report for 2026-11-11: November is month-to-date (1st..15th)
@@ -46,8 +47,14 @@ ENTRIES = pd.DataFrame([
 ])
 
 
+def _frames(agreements=AGREEMENTS, entries=ENTRIES):
+    # labour is priced when the frames are made: the custom costs go in here
+    return frames(agreements=agreements, time_entries=entries, technicians=TECHS,
+                  settings=_settings())
+
+
 def test_margin_by_month_hand_worked():
-    out = margin.service_margin(AGREEMENTS, ENTRIES, TECHS, MONTHS, _settings(), cutoff=CUT)
+    out = margin.service_margin(_frames(), MONTHS, cutoff=CUT)
     rows = out.set_index("month").to_dict("index")
     # Sept: recurring 1000 + 500, labour rev 0, hard 100, labour cost 180, hours 3
     #   margin 1500 - 180 - 100 = 1220, 81.333 %, rate 1500 / 3 = 500
@@ -70,8 +77,7 @@ def test_margin_by_month_hand_worked():
 
 
 def test_margin_by_client():
-    out = margin.service_margin(AGREEMENTS, ENTRIES, TECHS, MONTHS, _settings(), cutoff=CUT,
-                                by_client=True)
+    out = margin.service_margin(_frames(), MONTHS, cutoff=CUT, by_client=True)
     got = {(r["month"], r["client"]): r["margin"] for r in out.to_dict("records")}
     # Beta Sept: 500 - 180 = 320; Acme Sept 1000 - 100 = 900; Oct no-client: -45
     assert got[("2026-09", "Beta")] == 320.0
@@ -83,8 +89,7 @@ def test_margin_by_client():
 
 def test_empty_month_and_nothing_after_cutoff_counts():
     # A month after the cut-off counts nothing; margin % and rate are None.
-    out = margin.service_margin(AGREEMENTS, ENTRIES, TECHS, [T("2026-12-01")], _settings(),
-                                cutoff=CUT)
+    out = margin.service_margin(_frames(), [T("2026-12-01")], cutoff=CUT)
     assert out.loc[0, "revenue"] == 0.0 and out.loc[0, "margin_percent"] is None
     assert out.loc[0, "effective_hourly_rate"] is None
     # Later imports (entries and agreements after the cut-off) change nothing.
@@ -94,8 +99,8 @@ def test_empty_month_and_nothing_after_cutoff_counts():
     later_e = pd.concat([ENTRIES, pd.DataFrame([{"client": "Acme", "technician": "Kim",
                                                  "work_date": "2026-11-29", "hours": 5.0,
                                                  "billable": True}])])
-    a = margin.service_margin(AGREEMENTS, ENTRIES, TECHS, MONTHS, _settings(), cutoff=CUT)
-    b = margin.service_margin(later_a, later_e, TECHS, MONTHS, _settings(), cutoff=CUT)
+    a = margin.service_margin(_frames(), MONTHS, cutoff=CUT)
+    b = margin.service_margin(_frames(later_a, later_e), MONTHS, cutoff=CUT)
     pd.testing.assert_frame_equal(a, b)
 
 
@@ -118,7 +123,8 @@ def test_tiers_hand_worked():
         {"client": "Free", "work_date": "2026-10-01", "hours": 8.0, "billable": False},
         {"client": "Big", "work_date": "2026-11-02", "hours": 500.0, "billable": False},  # Nov: outside
     ])
-    out = tiers.client_tiers(ag, te, None, cut, s).set_index("client")
+    out = tiers.client_tiers(frames(agreements=ag, time_entries=te, settings=s), cut, s) \
+        .set_index("client")
     # Revenue over 3 months: Big 9000, Busy 6000, Small 1500, Needy 1200, Quiet 300, Free 0.
     # Hours: Big 10, Busy 40, Small 2, Needy 20, Quiet 0, Free 8. Totals 18000 / 80 h.
     # Portfolio hours per revenue: 80 / 18000. Index = (h / r) / (80 / 18000):
@@ -156,8 +162,9 @@ def test_tiers_at_several_cutoffs_equal_one_by_one():
         "billable": rng.random(n) < 0.4, "bill_rate": np.nan})
     settings = load()
     cuts = [pd.Timestamp(c) for c in ("2026-06-01", "2026-07-01", "2026-08-01", "2026-09-01")]
-    together = tiers.tiers_at(agreements, entries, None, cuts, settings)
+    f = frames(agreements=agreements, time_entries=entries, settings=settings)
+    together = tiers.tiers_at(f, cuts, settings)
     for cut in cuts:
-        alone = tiers.client_tiers(agreements, entries, None, cut, settings)
+        alone = tiers.client_tiers(f, cut, settings)
         pd.testing.assert_frame_equal(together[cut].reset_index(drop=True),
                                       alone.reset_index(drop=True))

@@ -4,6 +4,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from kpi import margin, periods
 from loaders import settings as settings_mod
+from tests.kpi_frames import frames
 
 T = pd.Timestamp
 MONTHS = [T("2026-09-01"), T("2026-10-01")]
@@ -41,13 +42,17 @@ ENTRIES = pd.DataFrame([
 ])
 
 
+def _frames(agreements=AGREEMENTS, entries=ENTRIES, techs=TECHS):
+    return frames(agreements=agreements, time_entries=entries, technicians=techs,
+                  settings=settings_mod.load())
+
+
 def _key(r):
     return (r["month"], r["client"], r["agreement_id"])
 
 
 def test_margin_by_agreement_hand_worked():
-    s = settings_mod.load()
-    out = margin.margin_by_agreement(AGREEMENTS, ENTRIES, TECHS, MONTHS, s, cutoff=CUT)
+    out = margin.margin_by_agreement(_frames(), MONTHS, cutoff=CUT)
     rows = {_key(r): r for r in out.to_dict("records")}
     assert list(rows) == [
         ("2026-09", "Acme", "A1"), ("2026-09", "Beta", "(no agreement)"),
@@ -90,15 +95,15 @@ def test_margin_by_agreement_hand_worked():
 
 
 def test_month_bounds_pairs_and_empty():
-    s = settings_mod.load()
-    a = margin.margin_by_agreement(AGREEMENTS, ENTRIES, TECHS, MONTHS, s, cutoff=CUT)
-    b = margin.margin_by_agreement(AGREEMENTS, ENTRIES, TECHS,
-                                   [periods.month_bounds(m) for m in MONTHS], s, cutoff=CUT)
+    a = margin.margin_by_agreement(_frames(), MONTHS, cutoff=CUT)
+    b = margin.margin_by_agreement(_frames(), [periods.month_bounds(m) for m in MONTHS],
+                                   cutoff=CUT)
     pd.testing.assert_frame_equal(a, b)
-    empty = margin.margin_by_agreement(AGREEMENTS.iloc[:0], ENTRIES.iloc[:0], None, MONTHS, s)
+    empty = margin.margin_by_agreement(_frames(AGREEMENTS.iloc[:0], ENTRIES.iloc[:0], None),
+                                       MONTHS)
     assert empty.empty
     assert list(empty.columns) == margin.AGREEMENT_KEYS + margin.COLUMNS[1:]
-    only_labour = margin.margin_by_agreement(AGREEMENTS.iloc[:0], ENTRIES, TECHS, MONTHS, s,
+    only_labour = margin.margin_by_agreement(_frames(AGREEMENTS.iloc[:0]), MONTHS,
                                              cutoff=CUT)
     assert set(only_labour["agreement_id"]) == {"(no agreement)"}
 
@@ -112,10 +117,9 @@ SUMMED = ["recurring_revenue", "labor_revenue", "labor_cost", "hard_cost", "hour
 
 
 def _check_sums(agreements, entries, techs, months, cutoff):
-    s = settings_mod.load()
-    per_ag = margin.margin_by_agreement(agreements, entries, techs, months, s, cutoff=cutoff)
-    per_client = margin.service_margin(agreements, entries, techs, months, s, cutoff=cutoff,
-                                       by_client=True)
+    f = _frames(agreements, entries, techs)
+    per_ag = margin.margin_by_agreement(f, months, cutoff=cutoff)
+    per_client = margin.service_margin(f, months, cutoff=cutoff, by_client=True)
     summed = per_ag.groupby(["month", "client"])[SUMMED].sum()
     expected = per_client.set_index(["month", "client"])[SUMMED]
     both = expected.merge(summed, how="outer", left_index=True, right_index=True,

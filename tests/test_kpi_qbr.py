@@ -1,6 +1,6 @@
-"""The QBR pack (kpi.qbr), its workbook and PDF (kpi.qbr_export) and `python -m kpi qbr`:
-a tiny MSP whose every number was worked out by hand, imported through the real loaders
-(HaloPSA exports) into a SQLite store."""
+"""The QBR pack (kpi.qbr), its workbook and PDF (kpi.render.xlsx, kpi.render.pdf) and
+`python -m kpi qbr`: a tiny MSP whose every number was worked out by hand, imported
+through the real loaders (HaloPSA exports) into a SQLite store."""
 from __future__ import annotations
 
 import io
@@ -12,10 +12,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kpi import data, qbr, qbr_export
+from kpi import frames as kpi_frames, qbr
+from kpi.render import pdf as render_pdf, xlsx as render_xlsx
 from loaders import store
 from loaders.importer import import_file
 from loaders.settings import load
+from loaders.store import frames as store_frames
 from tests.conftest import ROOT
 
 EVIL = '=HYPERLINK("http://x","Acme")'
@@ -78,7 +80,7 @@ def url(tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def store_data(url):
     engine = store.connect(url)
-    yield data.load(engine)
+    yield kpi_frames.make(store_frames.read(engine), load())
     engine.dispose()
 
 
@@ -253,7 +255,7 @@ def _sheet_rows(ws) -> list[tuple]:
 
 def test_workbook_holds_the_pack(pack, tmp_path):
     path = tmp_path / "acme.xlsx"
-    qbr_export.to_workbook(pack, path)
+    render_xlsx.to_workbook(pack, path)
     wb = load_workbook(path)
     assert wb.sheetnames == ["Summary", "Volume", "SLA", "CSAT", "Categories", "Hours",
                              "Agreements", "Tier", "Tickets"]
@@ -293,7 +295,7 @@ def test_workbook_holds_the_pack(pack, tmp_path):
 
 def test_workbook_without_money_has_no_revenue(pack):
     buffer = io.BytesIO()
-    qbr_export.to_workbook(qbr.without_money(pack), buffer)
+    render_xlsx.to_workbook(qbr.without_money(pack), buffer)
     wb = load_workbook(io.BytesIO(buffer.getvalue()))
     assert _sheet_rows(wb["Hours"])[1] == ("Month", "Hours worked")
     assert "Revenue" not in {r[0] for r in _sheet_rows(wb["Summary"])}
@@ -301,7 +303,7 @@ def test_workbook_without_money_has_no_revenue(pack):
 
 def test_text_from_the_data_never_becomes_a_formula(evil_pack, tmp_path):
     path = tmp_path / "evil.xlsx"
-    qbr_export.to_workbook(evil_pack, path)
+    render_xlsx.to_workbook(evil_pack, path)
     wb = load_workbook(path)
     client = wb["Summary"]["B3"]
     assert (client.value, client.data_type) == (EVIL, "s")
@@ -331,7 +333,7 @@ def _pages(pdf: bytes) -> int:
 def test_pdf(pack, evil_pack):
     for p in (pack, evil_pack, qbr.without_money(pack)):
         buffer = io.BytesIO()
-        qbr_export.to_pdf(p, buffer)
+        render_pdf.to_pdf(p, buffer)
         pdf = buffer.getvalue()
         assert pdf.startswith(b"%PDF") and _pages(pdf) > 0
 
@@ -341,8 +343,8 @@ def test_pdf_of_a_quarter_without_data(store_data):
     assert empty["summary"]["tickets_opened"] == 0
     assert empty["summary"]["response_percent"] is None
     buffer = io.BytesIO()
-    qbr_export.to_pdf(empty, buffer)
-    qbr_export.to_workbook(empty, io.BytesIO())
+    render_pdf.to_pdf(empty, buffer)
+    render_xlsx.to_workbook(empty, io.BytesIO())
     assert buffer.getvalue().startswith(b"%PDF")
 
 

@@ -4,6 +4,7 @@ import pandas as pd
 from hypothesis import given, settings as hsettings, strategies as st
 
 from kpi import reopen
+from tests.kpi_frames import frames
 
 T = pd.Timestamp
 START, END = T("2026-11-16"), T("2026-11-23")
@@ -28,18 +29,21 @@ FIXTURE = pd.DataFrame([
 
 def test_reopen_rate_hand_worked():
     # done: t1 t2 t3 t5 t8 = 5; known counts: t1 t2 t3 t8 = 4; reopened t2 t3 = 2 -> 50 %
-    assert reopen.reopen_rate(FIXTURE, START, END) == {"done": 5, "n": 4, "reopened": 2,
-                                                       "percent": 50.0}
-    # SQLite hands back text: same answer
-    assert reopen.reopen_rate(FIXTURE.astype(str).replace("None", None), START, END) == \
+    assert reopen.reopen_rate(frames(tickets=FIXTURE), START, END) == \
+        {"done": 5, "n": 4, "reopened": 2, "percent": 50.0}
+    # SQLite hands back text: the frames parse it, same answer
+    text = FIXTURE.astype(str).replace("None", None)
+    assert reopen.reopen_rate(frames(tickets=text), START, END) == \
         {"done": 5, "n": 4, "reopened": 2, "percent": 50.0}
 
 
 def test_no_reopen_count_in_export():
     unavailable = {"done": 5, "n": 0, "reopened": None, "percent": None}
-    assert reopen.reopen_rate(FIXTURE.drop(columns="reopen_count"), START, END) == unavailable
-    assert reopen.reopen_rate(FIXTURE.assign(reopen_count=None), START, END) == unavailable
-    assert reopen.reopen_rate(FIXTURE.iloc[:0], START, END) == \
+    no_column = frames(tickets=FIXTURE.drop(columns="reopen_count"))
+    assert reopen.reopen_rate(no_column, START, END) == unavailable
+    all_null = frames(tickets=FIXTURE.assign(reopen_count=None))
+    assert reopen.reopen_rate(all_null, START, END) == unavailable
+    assert reopen.reopen_rate(frames(tickets=FIXTURE.iloc[:0]), START, END) == \
         {"done": 0, "n": 0, "reopened": None, "percent": None}
 
 
@@ -53,7 +57,7 @@ def test_invariants(specs):
                                reopens=r, status="cancelled" if c else "resolved")
                             for i, (d, r, c) in enumerate(specs)],
                            columns=list(_t("x").keys()))
-    got = reopen.reopen_rate(tickets, START, END)
+    got = reopen.reopen_rate(frames(tickets=tickets), START, END)
     assert 0 <= got["n"] <= got["done"]
     if got["n"]:
         assert 0 <= got["reopened"] <= got["n"]

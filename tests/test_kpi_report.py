@@ -8,10 +8,11 @@ import sys
 
 import pytest
 
-from kpi import data, report
+from kpi import frames as kpi_frames, report
 from loaders import store
 from loaders.importer import import_file
 from loaders.settings import load
+from loaders.store import frames as store_frames
 from tests.conftest import ROOT
 
 TICKETS = """number,opened_at,state,priority,assignment_group,category,resolved_at,closed_at,company
@@ -51,6 +52,11 @@ def _import(engine, tmp_path, name: str, text: str) -> None:
     path = tmp_path / name
     path.write_text(text)
     assert import_file(engine, path).rows_rejected == 0
+
+
+def _frames(engine) -> kpi_frames.Frames:
+    """The store's typed frames, as the KPIs take them (default settings)."""
+    return kpi_frames.make(store_frames.read(engine), load())
 
 
 @pytest.fixture
@@ -121,16 +127,16 @@ EXPECTED = {
 
 
 def test_report_matches_the_hand_worked_numbers(tiny):
-    result = report.build(data.load(tiny), "2026-03-11", load(), weeks=2)
+    result = report.build(_frames(tiny), "2026-03-11", load(), weeks=2)
     assert result == EXPECTED
 
 
 def test_later_imports_do_not_change_a_past_report(tiny, tmp_path):
-    before = report.build(data.load(tiny), "2026-03-11", load(), weeks=2)
+    before = report.build(_frames(tiny), "2026-03-11", load(), weeks=2)
     for name, text in [("t2.csv", LATER_TICKETS), ("f2.csv", LATER_FEEDBACK),
                        ("a2.csv", LATER_ACTIONS)]:
         _import(tiny, tmp_path, name, text)
-    after = report.build(data.load(tiny), "2026-03-11", load(), weeks=2)
+    after = report.build(_frames(tiny), "2026-03-11", load(), weeks=2)
     assert after == before
 
 

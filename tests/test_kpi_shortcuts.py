@@ -1,9 +1,11 @@
-"""The dashboard's shortcuts give the engine's numbers exactly: pricing the time entries
-once per client and day (``margin.labour_by_day``), narrowing the tickets to a span of
-weeks (``backlog.active_between``) and summarising teams from one aged frame
-(``aged.team_summary``). Checked on many generated cases against the plain computation."""
+"""The shortcuts give the engine's numbers exactly: pricing the time entries once per
+client and day (``kpi.labour.labour_by_day``, held as ``Frames.labour``), narrowing the
+tickets to a span of weeks (``Frames.active_between``) and summarising teams from one
+aged frame (``aged.team_summary``). Checked on many generated cases against the plain
+computation."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -11,8 +13,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from kpi import aged, backlog, breach, margin, periods, tiers
+from kpi import aged, backlog, breach, labour, margin, periods, tiers
 from loaders import settings as settings_mod
+from tests.kpi_frames import frames
 
 T = pd.Timestamp
 BASE = dt.datetime(2026, 5, 4)          # a Monday
@@ -79,20 +82,67 @@ def _same(a: pd.DataFrame, b: pd.DataFrame):
             assert x.tolist() == y.tolist(), col
 
 
+def _plain_margin(f, months, cut, by_client: bool, s: dict) -> pd.DataFrame:
+    """Service margin (SPEC KPI 4) worked out the plain way: every entry priced on its own
+    (``labour.priced_entries`` of the raw time entries, not ``Frames.labour``) and summed
+    per month window ``[m, min(next month, cut))``; agreements active in the window count
+    their monthly revenue and cost in full."""
+    priced = labour.priced_entries(f.time_entries, f.technicians, s)
+    ag = f.agreements
+    rows = []
+    for m in months:
+        start, end = periods.month_bounds(m)
+        end = min(end, cut)
+        in_window = (priced["work_date"] >= start) & (priced["work_date"] < end)
+        work = priced.loc[in_window]
+        active = (start < end) & (ag["start_date"].isna() | (ag["start_date"] < end)) \
+            & (ag["end_date"].isna() | (ag["end_date"] >= start))
+        deals = ag.loc[active]
+        deal_client = deals["client"].fillna(labour.NO_CLIENT)
+        clients = sorted(set(work["client"]) | set(deal_client)) if by_client else [None]
+        for client in clients:
+            mine = work if client is None else work.loc[work["client"] == client]
+            theirs = deals if client is None else deals.loc[(deal_client == client).to_numpy()]
+            recurring = float(theirs["monthly_revenue"].fillna(0.0).sum())
+            hard = float(theirs["monthly_cost"].fillna(0.0).sum())
+            rev, cost = float(mine["labor_revenue"].sum()), float(mine["labor_cost"].sum())
+            hours = float(mine["hours"].sum())
+            revenue = recurring + rev
+            result = revenue - cost - hard
+            rows.append({"month": periods.month_label(start),
+                         **({"client": client} if by_client else {}),
+                         "revenue": revenue, "recurring_revenue": recurring,
+                         "labor_revenue": rev, "labor_cost": cost, "hard_cost": hard,
+                         "margin": result,
+                         "margin_percent": 100.0 * result / revenue if revenue else None,
+                         "hours": hours,
+                         "effective_hourly_rate": revenue / hours if hours else None})
+    keys = ["month", "client"] if by_client else ["month"]
+    return pd.DataFrame(rows, columns=keys + margin.COLUMNS[1:])
+
+
 @hsettings(max_examples=60, deadline=None)
 @given(st.lists(entry, max_size=40), st.lists(agreement, max_size=6),
        st.integers(0, 28), st.booleans())
 def test_labour_by_day_gives_the_entries_numbers(entries, agreements, weeks_in, by_client):
     e, a, s = _entries(entries), _agreements(agreements), _settings()
+    f = frames(agreements=a, time_entries=e, technicians=TECHS, settings=s)
     cut = T(BASE) + pd.Timedelta(weeks=weeks_in)    # every report cut-off is a Monday 00:00
     months = periods.last_months(cut - pd.Timedelta(days=1), 6)
-    days = margin.labour_by_day(e, TECHS, s)
-    _same(margin.service_margin(a, e, TECHS, months, s, cutoff=cut, by_client=by_client),
-          margin.service_margin(a, days, TECHS, months, s, cutoff=cut, by_client=by_client))
-    _same(margin.margin_by_agreement(a, e, TECHS, months, s, cutoff=cut),
-          margin.margin_by_agreement(a, days, TECHS, months, s, cutoff=cut))
-    plain = tiers.tiers_at(a, e, TECHS, [cut], s)[cut]
-    short = tiers.tiers_at(a, days, TECHS, [cut], s)[cut]
+    # Frames.labour is the per-day shortcut of the priced entries
+    _same(margin.service_margin(f, months, cutoff=cut, by_client=by_client),
+          _plain_margin(f, months, cut, by_client, s))
+    # the same engine on labour priced entry by entry (no summing per day)
+    priced = labour.priced_entries(f.time_entries, f.technicians, s)
+    per_entry = dataclasses.replace(f, labour=priced.loc[priced["work_date"].notna()]
+                                    .reset_index(drop=True)[labour.COLUMNS])
+    _same(margin.service_margin(f, months, cutoff=cut, by_client=by_client),
+          margin.service_margin(per_entry, months, cutoff=cut, by_client=by_client))
+    _same(margin.margin_by_agreement(f, months, cutoff=cut),
+          margin.margin_by_agreement(per_entry, months, cutoff=cut))
+    window = periods.full_months_before(cut, int(s["tiers"]["window_months"]))
+    plain = tiers.tiers_from_margin(_plain_margin(f, window, cut, True, s))
+    short = tiers.tiers_at(f, [cut], s)[cut]
     assert plain["client"].tolist() == short["client"].tolist()
     assert plain["tier"].tolist() == short["tier"].tolist()
 
@@ -108,12 +158,16 @@ def test_labour_by_day_hand_worked():
         {"client": "Acme", "technician": "Sam", "work_date": None, "hours": 5.0,
          "hours_billed": 5.0, "billable": True, "bill_rate": 100.0},     # no day: left out
     ])
-    out = margin.labour_by_day(e, TECHS, _settings()).sort_values("client", ignore_index=True)
-    assert out.to_dict("records") == [
-        {"client": margin.NO_CLIENT, "work_date": T("2026-10-06"), "hours": 1.0,
+    expected = [
+        {"client": labour.NO_CLIENT, "work_date": T("2026-10-06"), "hours": 1.0,
          "labor_revenue": 0.0, "labor_cost": 45.0},
         {"client": "Acme", "work_date": T("2026-10-05"), "hours": 3.0,
          "labor_revenue": 400.0, "labor_cost": 150.0}]
+    f = frames(time_entries=e, technicians=TECHS, settings=_settings())
+    out = labour.labour_by_day(f.time_entries, f.technicians, _settings())
+    assert out.sort_values("client", ignore_index=True).to_dict("records") == expected
+    assert f.labour.sort_values("client", ignore_index=True).to_dict("records") == expected
+    assert margin.NO_CLIENT == labour.NO_CLIENT
 
 
 ticket = st.fixed_dictionaries({
@@ -152,13 +206,16 @@ def _tickets(specs):
 @hsettings(max_examples=80, deadline=None)
 @given(st.lists(ticket, max_size=50), st.integers(2, 30), st.integers(0, 60 * 24 * 7))
 def test_active_between_keeps_every_count_of_the_span(specs, end_week, breach_back):
-    t, s = _tickets(specs), settings_mod.load()
+    s = settings_mod.load()
+    t = frames(tickets=_tickets(specs), settings=s)
     cut = T(BASE) + pd.Timedelta(weeks=end_week)
     weeks = periods.last_weeks(cut, 6)
     at = cut - pd.Timedelta(minutes=breach_back)
-    narrow = backlog.active_between(t, min(weeks[0], at), cut)
+    narrow = t.active_between(min(weeks[0], at), cut)
     assert backlog.backlog_trend(narrow, weeks).equals(backlog.backlog_trend(t, weeks))
     assert aged.aged_past_sla(narrow, cut, s).equals(aged.aged_past_sla(t, cut, s))
+    ends = [w + periods.WEEK for w in weeks]
+    assert aged.aged_series(narrow, ends, s) == aged.aged_series(t, ends, s)
     assert breach.about_to_breach(narrow, at, s).equals(breach.about_to_breach(t, at, s))
 
 
@@ -167,8 +224,9 @@ def test_active_between_keeps_every_count_of_the_span(specs, end_week, breach_ba
 @given(specs=st.lists(ticket, max_size=50))
 def test_team_summary_matches_a_plain_count(threshold, specs):
     """Each team's counts, status and top 3 categories, against a loop over the tickets."""
-    t, s = _tickets(specs), settings_mod.load()
+    s = settings_mod.load()
     s["sla"]["review_threshold"] = threshold
+    t = frames(tickets=_tickets(specs), settings=s)
     cut = T(BASE) + pd.Timedelta(weeks=31)
     frame = aged.aged_tickets(t, cut, s)
     out = aged.team_summary(frame, s)
@@ -192,7 +250,7 @@ def test_team_summary_matches_a_plain_count(threshold, specs):
 
 
 def test_active_between_hand_worked():
-    t = _tickets([
+    t = frames(tickets=_tickets([
         {"created": 0, "done_after": 60, "cancelled": False, "team": "Desk",       # 0: done before
          "category": None, "priority": "P1", "psa_due_after": None},
         {"created": 0, "done_after": None, "cancelled": False, "team": "Desk",     # 1: still open
@@ -203,7 +261,7 @@ def test_active_between_hand_worked():
          "team": "Desk", "category": None, "priority": "P1", "psa_due_after": None},
         {"created": 60 * 24 * 6, "done_after": 60 * 24 + 1, "cancelled": False,  # 4: done at start
          "team": "Desk", "category": None, "priority": "P1", "psa_due_after": None},
-    ])
+    ]))
     start, end = T(BASE) + pd.Timedelta(weeks=1), T(BASE) + pd.Timedelta(weeks=3)
     # 4 is done a minute after the start (created day 6, +1 day 1 min): it counts
-    assert backlog.active_between(t, start, end)["ticket_id"].tolist() == ["1", "2", "4"]
+    assert t.active_between(start, end).tickets["ticket_id"].tolist() == ["1", "2", "4"]

@@ -6,6 +6,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from kpi import sla_clock
 from loaders import settings as settings_mod
+from tests.kpi_frames import frames
 
 T = pd.Timestamp
 
@@ -18,7 +19,7 @@ def _settings(clock="business", country="US"):
 
 
 # Business clock Mon-Fri 08:00-17:00; US Thanksgiving Thu 2026-11-26 does not count.
-FIXTURE = pd.DataFrame([
+ROWS = pd.DataFrame([
     # P3 24 h: Wed 16-17 (1), Thu holiday, Fri 9 (10), Mon 11-30 9 (19), Tue 12-01 08-13 (24)
     {"created_at": T("2026-11-25 16:00"), "priority": "P3", "resolution_due_at": None},
     # P1 4 h from Saturday: Mon 11-30 08:00 + 4 = 12:00
@@ -37,6 +38,7 @@ FIXTURE = pd.DataFrame([
     # no created time: no due time
     {"created_at": None, "priority": "P1", "resolution_due_at": None},
 ])
+FIXTURE = frames(tickets=ROWS).tickets   # the typed tickets the KPI functions take
 
 
 def test_resolution_due_business_clock():
@@ -61,13 +63,13 @@ def test_resolution_due_24x7():
 
 
 def test_response_due_and_priority_without_target():
-    tickets = pd.DataFrame([
+    tickets = frames(tickets=pd.DataFrame([
         # P1 response 1 h: Wed 16:30-17:00 (0.5), Thanksgiving, Fri 08:00-08:30
         {"created_at": T("2026-11-25 16:30"), "priority": "P1"},
         # P5 has no response target in the defaults: no due time
         {"created_at": T("2026-11-25 16:30"), "priority": "P5"},
         {"created_at": T("2026-11-25 16:30"), "priority": "P2", "response_due_at": T("2026-11-25 18:00")},
-    ])
+    ])).tickets
     due = sla_clock.response_due(tickets, _settings()).tolist()
     assert due[0] == T("2026-11-27 08:30")
     assert pd.isna(due[1])
@@ -122,10 +124,12 @@ def test_business_clock_matches_reference_and_invariants(items):
 
 def test_placeholder_dates_and_bad_country():
     import pytest
-    tickets = pd.DataFrame({"created_at": ["1066-10-14 00:00:00", "2026-11-25 16:00:00",
-                                           "9999-12-31 00:00:00"],
-                            "priority": ["P3", "P3", "P3"],
-                            "resolution_due_at": [None, None, "9999-12-31 00:00:00"]})
+    # placeholder dates arrive as text; the frames parse them and keep them in range
+    rows = pd.DataFrame({"created_at": ["1066-10-14 00:00:00", "2026-11-25 16:00:00",
+                                        "9999-12-31 00:00:00"],
+                         "priority": ["P3", "P3", "P3"],
+                         "resolution_due_at": [None, None, "9999-12-31 00:00:00"]})
+    tickets = frames(tickets=rows).tickets
     due = sla_clock.resolution_due(tickets, _settings())
     assert due.iloc[1] == T("2026-12-01 13:00")           # unaffected by far-off neighbours
     assert due.iloc[2] == T("2100-01-01")                 # "never" stays far in the future

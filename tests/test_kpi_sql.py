@@ -5,8 +5,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import insert, text
 
-from kpi import aged, backlog, periods
-from loaders import schema, settings as settings_mod, store
+from kpi import aged, backlog, frames as kpi_frames, periods
+from loaders import settings as settings_mod, store
+from loaders.store import frames as store_frames, schema
 
 CUT = pd.Timestamp("2026-11-23")
 N_WEEKS = 10
@@ -71,9 +72,9 @@ def test_backlog_and_aged_match_sql(tmp_path):
     engine = store.connect("sqlite:///" + str(tmp_path / "k.db"))
     with engine.begin() as conn:
         conn.execute(insert(schema.tickets), _random_tickets())
-    tickets = store.read_table(engine, "tickets")
+    frames = kpi_frames.make(store_frames.read(engine), settings_mod.load())
     weeks = periods.last_weeks(CUT, N_WEEKS)
-    ours = backlog.backlog_trend(tickets, weeks)
+    ours = backlog.backlog_trend(frames, weeks)
     first = weeks[0].strftime("%Y-%m-%d %H:%M:%S.%f")
     cut = CUT.strftime("%Y-%m-%d %H:%M:%S.%f")
     with engine.connect() as conn:
@@ -84,7 +85,7 @@ def test_backlog_and_aged_match_sql(tmp_path):
     assert ours["open_at_end"].tolist() == sql["open_at_end"].tolist()
     assert ours["opened"].sum() > 50 and ours["closed"].sum() > 50   # the check has teeth
 
-    mine = aged.aged_past_sla(tickets, CUT, settings_mod.load()).sort_values("team")
+    mine = aged.aged_past_sla(frames, CUT, settings_mod.load()).sort_values("team")
     assert mine["team"].tolist() == sql_aged["team"].tolist()
     assert mine["open"].tolist() == sql_aged["open"].tolist()
     assert mine["aged_past_sla"].tolist() == sql_aged["aged"].tolist()

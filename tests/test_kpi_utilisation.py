@@ -1,10 +1,13 @@
 import datetime as dt
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from kpi import utilisation
+from kpi import frames as kpi_frames, utilisation
 from loaders import settings as settings_mod
+from loaders.parse import parse_bool
+from tests.kpi_frames import frames, table
 
 T = pd.Timestamp
 START, END = T("2026-11-02"), T("2026-11-16")   # 14 days = exactly 2 weeks
@@ -37,8 +40,20 @@ ENTRIES = pd.DataFrame([
 ])
 
 
+def _flags(values: pd.Series) -> pd.Series:
+    """Billable flags as the loader reads them (``loaders.parse.parse_bool``): text and
+    0/1 become booleans before anything reaches the KPIs, which take a typed column."""
+    text = values.astype("object").map(lambda v: "" if v is None or pd.isna(v) else str(v))
+    return parse_bool(text.astype("str"))[0]
+
+
+def _frames(entries, techs=TECHS):
+    return frames(time_entries=entries.assign(billable=_flags(entries["billable"])),
+                  technicians=techs)
+
+
 def test_utilisation_hand_worked():
-    out = utilisation.utilisation(ENTRIES, TECHS, START, END, settings_mod.load())
+    out = utilisation.utilisation(_frames(ENTRIES), START, END, settings_mod.load())
     assert out["technician"].tolist() == ["Ann", "Bob", "Cy", "Dee", "Eve"]
     rows = out.set_index("technician").to_dict("index")
     # Ann: billable 40 + 24 = 64, hours 74, capacity 80: 80 % (in band), logged 92.5 %
@@ -63,12 +78,12 @@ def test_utilisation_hand_worked():
 
 def test_partial_week_and_no_table():
     # 3 days = 3/7 week: Ann's capacity 40 * 3 / 7 = 120/7; 40 h billable -> 233.3 % above
-    out = utilisation.utilisation(ENTRIES, TECHS, START, T("2026-11-05"), settings_mod.load())
+    out = utilisation.utilisation(_frames(ENTRIES), START, T("2026-11-05"), settings_mod.load())
     ann = out.set_index("technician").loc["Ann"]
     assert abs(ann["capacity"] - 120 / 7) < 1e-9
     assert abs(ann["utilisation_percent"] - 4000 / (120 / 7)) < 1e-9 and ann["band"] == "above"
     # without a technicians table every technician with entries gets 40 a week
-    out = utilisation.utilisation(ENTRIES, None, START, END, settings_mod.load())
+    out = utilisation.utilisation(_frames(ENTRIES, None), START, END, settings_mod.load())
     assert out["technician"].tolist() == ["Ann", "Bob", "Cy", "Eve"]
     assert (out["capacity"] == 80.0).all()
     # Bob: 45 / 80 = 56.25 % below
@@ -78,11 +93,30 @@ def test_partial_week_and_no_table():
 def test_band_edges_and_empty_period():
     assert [utilisation.band(p) for p in (None, 74.999, 75.0, 85.0, 85.0001)] == \
         [None, "below", "in band", "in band", "above"]
-    out = utilisation.utilisation(ENTRIES, TECHS, START, START, settings_mod.load())
+    out = utilisation.utilisation(_frames(ENTRIES), START, START, settings_mod.load())
     assert (out["capacity"] == 0).all() and out["utilisation_percent"].isna().all()
     assert out["band"].isna().all()
-    empty = utilisation.utilisation(ENTRIES.iloc[:0], None, START, END, settings_mod.load())
+    empty = utilisation.utilisation(_frames(ENTRIES.iloc[:0], None), START, END,
+                                    settings_mod.load())
     assert empty.empty and list(empty.columns) == utilisation.COLUMNS
+
+
+def test_flags_are_read_before_the_kpi():
+    """The KPI no longer reads text or 0/1 flags itself: the loader's reading gives the
+    flags the hand-worked case uses, the store's 0/1 (SQLite) become booleans when the
+    frames are made, and a text column reaching the KPI frames is refused by name."""
+    assert _flags(ENTRIES["billable"]).tolist() == \
+        [True, True, False, True, True, pd.NA, pd.NA, True, True, True, True]
+    assert table("time_entries", [{"billable": 1}, {"billable": 0}, {"billable": None}]
+                 )["billable"].tolist() == [True, False, pd.NA]
+    tables = {name: table(name) for name in kpi_frames.TABLES.values()}
+    tables["time_entries"] = table("time_entries", ENTRIES.drop(columns="billable")) \
+        .assign(billable=ENTRIES["billable"].astype("object"))
+    with pytest.raises(kpi_frames.FramesError, match="time_entries: column 'billable'"):
+        kpi_frames.make(tables, settings_mod.load())
+    del tables["time_entries"]["billable"]
+    with pytest.raises(kpi_frames.FramesError, match="'billable' is missing"):
+        kpi_frames.make(tables, settings_mod.load())
 
 
 BASE = dt.date(2026, 10, 26)
@@ -104,7 +138,7 @@ def test_invariants(specs, first, length):
                                     "hours_billed"])
     start = T(BASE) + pd.Timedelta(days=first)
     end = start + pd.Timedelta(days=length)
-    out = utilisation.utilisation(entries, TECHS, start, end, settings_mod.load())
+    out = utilisation.utilisation(_frames(entries), start, end, settings_mod.load())
     assert (out["billable_hours"] <= out["hours"] + 1e-9).all()
     assert (out["billable_hours"] >= 0).all()
     assert (out["capacity"] >= 0).all()

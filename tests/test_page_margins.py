@@ -8,12 +8,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi import data as kpi_data
+from kpi import frames as kpi_frames
 from kpi import margin, periods, utilisation
-from loaders import store
 from loaders import settings as settings_mod
+from loaders import store
+from loaders.store import frames as store_frames
 from pages._lib import margin_figures as figures
-from pages._lib.common import money, percent
+from pages._lib.formats import money, percent
 from tests.conftest import ROOT
 
 WEEK = "2026-11-16"
@@ -25,7 +26,10 @@ MONTHS = periods.last_months(CUT - pd.Timedelta(days=1), 12)
 def sample_store(sample_db_url):
     url = sample_db_url
     engine = store.connect(url)
-    return url, kpi_data.load(engine), settings_mod.load_effective(engine)
+    settings = settings_mod.load_effective(engine)
+    frames = kpi_frames.make(store_frames.read(engine, sole_user=False), settings)
+    engine.dispose()
+    return url, frames, settings
 
 
 def run_page(url, monkeypatch, role=None, month=None):
@@ -40,10 +44,6 @@ def run_page(url, monkeypatch, role=None, month=None):
     return at
 
 
-def args(d):
-    return d.agreements, d.time_entries, d.technicians
-
-
 def chart_specs(at):
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
@@ -53,7 +53,7 @@ def test_owner_sees_the_kpi_numbers(sample_store, monkeypatch, month):
     url, d, settings = sample_store
     at = run_page(url, monkeypatch, month=month)
     assert not at.exception
-    monthly = margin.service_margin(*args(d), MONTHS, settings, cutoff=CUT)
+    monthly = margin.service_margin(d, MONTHS, cutoff=CUT)
     label = month or "2026-11"
     row = monthly.set_index("month").loc[label]
     shown = {m.label: m.value for m in at.metric}
@@ -62,8 +62,7 @@ def test_owner_sees_the_kpi_numbers(sample_store, monkeypatch, month):
                      "Labour cost": money(row["labor_cost"]),
                      "Effective hourly rate": money(row["effective_hourly_rate"], cents=True)}
 
-    by_client = margin.service_margin(*args(d), [label], settings, cutoff=CUT,
-                                      by_client=True).set_index("client")
+    by_client = margin.service_margin(d, [label], cutoff=CUT, by_client=True).set_index("client")
     table = at.dataframe[0].value
     assert sorted(table["client"]) == sorted(by_client.index)
     assert table["margin"].tolist() == sorted(table["margin"])        # worst first
@@ -73,7 +72,7 @@ def test_owner_sees_the_kpi_numbers(sample_store, monkeypatch, month):
     assert (table.loc[negative, "flag"] == "costs more than it pays").all()
     assert (table.loc[~negative, "flag"] == "").all()
 
-    agreements = margin.margin_by_agreement(*args(d), [label], settings, cutoff=CUT)
+    agreements = margin.margin_by_agreement(d, [label], cutoff=CUT)
     shown_ag = at.dataframe[1].value
     assert len(shown_ag) == len(agreements)
     assert shown_ag["margin"].sum() == pytest.approx(agreements["margin"].sum())
@@ -88,7 +87,7 @@ def test_november_is_month_to_date_and_bayside_loses_money(sample_store, monkeyp
     assert at.dataframe[0].value.iloc[0]["client"] == "Bayside Dental"
     assert "cost more than they pay" in at.warning[0].value
     trend = chart_specs(at)[0]
-    monthly = margin.service_margin(*args(d), MONTHS, settings, cutoff=CUT)
+    monthly = margin.service_margin(d, MONTHS, cutoff=CUT)
     bars = {t["name"]: t for t in trend["data"] if t["type"] == "bar"}
     assert bars["Recurring revenue"]["y"] == pytest.approx(monthly["recurring_revenue"].tolist())
     assert bars["Hard cost"]["y"] == pytest.approx(monthly["hard_cost"].tolist())
@@ -99,8 +98,7 @@ def test_november_is_month_to_date_and_bayside_loses_money(sample_store, monkeyp
 def test_utilisation_table_and_band(sample_store, monkeypatch):
     url, d, settings = sample_store
     at = run_page(url, monkeypatch)
-    expected = utilisation.utilisation(d.time_entries, d.technicians, CUT - 4 * periods.WEEK,
-                                       CUT, settings).set_index("technician")
+    expected = utilisation.utilisation(d, CUT - 4 * periods.WEEK, CUT, settings).set_index("technician")
     shown = at.dataframe[2].value.set_index("technician")
     assert shown.loc["Marcus Bell", "band"] == "above"
     assert shown.loc["Owen Fletcher", "band"] == "below"

@@ -5,10 +5,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi import data, qbr
+from kpi import frames as kpi_frames
+from kpi import qbr
 from loaders import store
 from loaders.settings import load_effective
-from pages._lib.common import hours, percent
+from loaders.store import frames as store_frames
+from pages._lib.formats import hours, percent
 from tests.conftest import ROOT
 
 CLIENT, QUARTER = "Bayside Dental", "2026Q3"
@@ -22,7 +24,9 @@ def sample_url(sample_db_url) -> str:
 @pytest.fixture(scope="module")
 def expected(sample_url) -> dict:
     engine = store.connect(sample_url)
-    pack = qbr.build_pack(data.load(engine), CLIENT, QUARTER, load_effective(engine))
+    settings = load_effective(engine)
+    frames = kpi_frames.make(store_frames.read(engine, sole_user=False), settings)
+    pack = qbr.build_pack(frames, CLIENT, QUARTER, settings)
     engine.dispose()
     return pack
 

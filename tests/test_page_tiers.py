@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi import data as kpi_data
+from kpi import frames as kpi_frames
 from kpi import margin, periods, tiers
-from loaders import store
 from loaders import settings as settings_mod
+from loaders import store
+from loaders.store import frames as store_frames
 from pages._lib import margin_figures as figures
 from tests.conftest import ROOT
 
@@ -23,12 +24,12 @@ CUT = periods.cutoff(WEEK)
 def sample_store(sample_db_url):
     url = sample_db_url
     engine = store.connect(url)
-    d = kpi_data.load(engine)
     settings = settings_mod.load_effective(engine)
+    d = kpi_frames.make(store_frames.read(engine, sole_user=False), settings)
+    engine.dispose()
     window = int(settings["tiers"]["window_months"])
-    args = (d.agreements, d.time_entries, d.technicians)
-    now = tiers.client_tiers(*args, CUT, settings)
-    before = tiers.client_tiers(*args, CUT - pd.DateOffset(months=window), settings)
+    now = tiers.client_tiers(d, CUT, settings)
+    before = tiers.client_tiers(d, CUT - pd.DateOffset(months=window), settings)
     return url, d, settings, now, before
 
 
@@ -97,9 +98,7 @@ def test_drill_in_shows_the_clients_months_and_categories(sample_store, monkeypa
     at = run_page(url, monkeypatch, client="Bayside Dental")
     assert not at.exception
     months = periods.last_months(CUT - pd.Timedelta(days=1), 12)
-    mine = margin.service_margin(*(f[f["client"] == "Bayside Dental"] for f in
-                                   (d.agreements, d.time_entries)), d.technicians, months,
-                                 settings, cutoff=CUT)
+    mine = margin.service_margin(d.slice(client="Bayside Dental"), months, cutoff=CUT)
     shown = at.dataframe[1].value
     assert shown["month"].tolist() == mine["month"].tolist()
     assert shown["hours"].tolist() == pytest.approx(mine["hours"].tolist())
@@ -120,7 +119,7 @@ def test_manager_sees_no_money(sample_store, monkeypatch):
     assert table.loc["Bayside Dental", "tier"] == "Reprice"
     assert "revenue" not in table and "effective_hourly_rate" not in table
     assert table["revenue_rank"].to_dict() == pytest.approx(
-        figures.revenue_rank(now.set_index("client")["revenue"]).to_dict())
+        tiers.revenue_rank(now.set_index("client")["revenue"]).to_dict())
     assert list(at.dataframe[1].value.columns) == ["month", "hours"]
     for frame in (f.value for f in at.dataframe):
         assert not any(str(c) in ("revenue", "effective_hourly_rate") for c in frame.columns)
@@ -165,8 +164,8 @@ def test_tier_scatter_quadrants_traces_and_arrows():
 
 
 def test_tier_scatter_on_revenue_rank_has_no_dollars():
-    now = NOW.assign(revenue_rank=figures.revenue_rank(NOW["revenue"]))
-    before = BEFORE.assign(revenue_rank=figures.revenue_rank(BEFORE["revenue"]))
+    now = NOW.assign(revenue_rank=tiers.revenue_rank(NOW["revenue"]))
+    before = BEFORE.assign(revenue_rank=tiers.revenue_rank(BEFORE["revenue"]))
     fig = figures.tier_scatter(now, before, x="revenue_rank", x_title="Revenue rank",
                                money=False)
     assert fig.layout.shapes[0].x0 == 2.5
@@ -175,7 +174,7 @@ def test_tier_scatter_on_revenue_rank_has_no_dollars():
 
 
 def test_tier_movement_and_rank():
-    moved = figures.tier_movement(NOW, BEFORE).set_index("client")["movement"].to_dict()
+    moved = tiers.tier_movement(NOW, BEFORE).set_index("client")["movement"].to_dict()
     assert moved == {"a": "Steady → Reprice", "b": "unchanged", "c": "new in window",
                      "d": "new in window"}
-    assert figures.revenue_rank(pd.Series([5.0, 1.0, 5.0])).tolist() == [2.5, 1.0, 2.5]
+    assert tiers.revenue_rank(pd.Series([5.0, 1.0, 5.0])).tolist() == [2.5, 1.0, 2.5]

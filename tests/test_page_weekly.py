@@ -1,6 +1,7 @@
 """The weekly review page (AppTest on the bundled sample) and its pure figure builders."""
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 
 import pandas as pd
@@ -9,14 +10,18 @@ from sqlalchemy import insert
 from streamlit.testing.v1 import AppTest
 
 from kpi import aged, csat
-from kpi import data as kpi_data
+from kpi import frames as kpi_frames
 from kpi import report
 from kpi.backlog import AGE_BUCKETS, backlog_trend
-from loaders import schema, store
+from kpi.weekly import TICKET_COLUMNS, WeeklyReview
 from loaders import settings as settings_mod
+from loaders import store
+from loaders.store import frames as store_frames
+from loaders.store import schema
 from pages._lib import weekly_figures as wf
-from pages._lib.common import count, percent
+from pages._lib.formats import count, percent
 from tests.conftest import ROOT
+from tests.kpi_frames import frames
 
 PAGE = str(ROOT / "pages" / "weekly_review.py")
 WEEK = "2026-11-16"
@@ -24,9 +29,10 @@ WEEK = "2026-11-16"
 
 @pytest.fixture(scope="module")
 def sample_store(sample_db_file):
-    """The bundled sample (conftest), with its data and settings: (path, data, settings)."""
+    """The bundled sample (conftest), with its frames and settings: (path, data, settings)."""
     engine = store.connect(f"sqlite:///{sample_db_file}")
-    data, settings = kpi_data.load(engine), settings_mod.load_effective(engine)
+    settings = settings_mod.load_effective(engine)
+    data = kpi_frames.make(store_frames.read(engine, sole_user=False), settings)
     engine.dispose()
     return sample_db_file, data, settings
 
@@ -61,7 +67,7 @@ def test_cards_match_the_kpi_engine(sample_store, monkeypatch):
     this, last = expected["weeks"][-1], expected["weeks"][-2]
     assert shown["Backlog"].value == count(this["open_at_end"])
     assert shown["Backlog"].delta == f"{this['open_at_end'] - last['open_at_end']:+,}"
-    week_csat = csat.csat_weekly(data.csat, [pd.Timestamp(WEEK)]).iloc[0]
+    week_csat = csat.csat_weekly(data, [pd.Timestamp(WEEK)]).iloc[0]
     assert shown["CSAT"].value == percent(week_csat["percent_positive"])
     assert f"n={week_csat['responses']}" in shown["CSAT"].proto.delta_description
     assert shown["Aged past SLA"].value == count(
@@ -86,19 +92,20 @@ def test_aged_table_flags_infrastructure(sample_store, monkeypatch):
 def test_another_week_changes_the_numbers(sample_store, monkeypatch):
     path, data, _ = sample_store
     at = run_page(monkeypatch, path, week="2026-09-14")
-    expected = csat.csat_weekly(data.csat, [pd.Timestamp("2026-09-14")]).iloc[0]
-    assert metrics(at)["CSAT"].value == percent(expected["percent_positive"]) == "27 %"
+    expected = csat.csat_weekly(data, [pd.Timestamp("2026-09-14")]).iloc[0]
+    assert metrics(at)["CSAT"].value == percent(expected["percent_positive"]) == "27%"
     assert "n=117" in metrics(at)["CSAT"].proto.delta_description
 
 
 def test_team_filter_changes_the_backlog(sample_store, monkeypatch):
     path, data, _ = sample_store
     at = run_page(monkeypatch, path, team="Infrastructure")
-    infra = data.tickets[data.tickets["team"].fillna(data.tickets["board"]) == "Infrastructure"]
+    infra = dataclasses.replace(data, tickets=data.tickets[
+        data.tickets["team"].fillna(data.tickets["board"]) == "Infrastructure"])
     expected = backlog_trend(infra, [pd.Timestamp(WEEK)]).iloc[0]["open_at_end"]
     backlog = metrics(at)["Backlog"].value
     assert backlog == count(expected)
-    assert backlog != count(backlog_trend(data.tickets, [pd.Timestamp(WEEK)])
+    assert backlog != count(backlog_trend(data, [pd.Timestamp(WEEK)])
                             .iloc[0]["open_at_end"])
 
 
@@ -191,32 +198,36 @@ def tickets_frame() -> pd.DataFrame:
         "closed_at": [pd.NaT] * 4, "updated_at": [pd.NaT] * 4})
 
 
+SETTINGS_24X7 = {"sla": {"clock": "24x7", "business_days": [], "business_hours":
+                         ["08:00", "17:00"], "holidays_country": "", "review_threshold": 4,
+                         "resolution_hours": {"P1": 4, "P2": 8, "P3": 24, "P4": 72}},
+                 "timezone": "UTC"}
+
+
 def test_aged_counts_per_cutoff():
-    tickets = tickets_frame()
+    # The due times are given (the PSA's own, which win), with no computed targets, so
+    # each ticket's due time is exactly the one below (the last has none).
     due = pd.Series([pd.Timestamp("2026-11-05"), pd.Timestamp("2026-11-20"),
                      pd.Timestamp("2026-11-12"), pd.NaT])
-    assert wf.aged_counts(tickets, due, [pd.Timestamp("2026-11-09"),
-                                         pd.Timestamp("2026-11-16")]) == [1, 2]
+    f = frames(tickets=tickets_frame().assign(resolution_due_at=due))
+    no_targets = {**SETTINGS_24X7, "sla": {**SETTINGS_24X7["sla"], "resolution_hours": {}}}
+    assert aged.aged_series(f, [pd.Timestamp("2026-11-09"), pd.Timestamp("2026-11-16")],
+                            no_targets) == [1, 2]
 
 
 def test_tickets_behind_each_number():
-    tickets = tickets_frame()
+    f = frames(tickets=tickets_frame())
     week = pd.Timestamp("2026-11-09")
-    assert wf.tickets_behind(tickets, "opened", week)["ticket_id"].tolist() == ["2", "3", "4"]
-    closed = wf.tickets_behind(tickets, "closed", week)
+    review = WeeklyReview(f, week, SETTINGS_24X7)
+    assert review.cutoff == week + pd.Timedelta(days=7)
+    assert review.tickets_behind("opened")["ticket_id"].tolist() == ["2", "3", "4"]
+    closed = review.tickets_behind("closed")
     assert closed["ticket_id"].tolist() == ["2"] and closed["team"].tolist() == ["Desk"]
-    assert list(closed.columns) == wf.TICKET_COLUMNS
-    assert wf.tickets_behind(tickets, "open at end", week)["ticket_id"].tolist() == \
-        ["1", "3", "4"]
-    settings = {"sla": {"clock": "24x7", "business_days": [], "business_hours":
-                        ["08:00", "17:00"], "holidays_country": "", "review_threshold": 4,
-                        "resolution_hours": {"P1": 4, "P2": 8, "P3": 24, "P4": 72}},
-                "timezone": "UTC"}
-    aged_frame = aged.aged_tickets(tickets, week + pd.Timedelta(days=7), settings)
-    assert wf.tickets_behind(tickets, "aged:Infra", week, aged_frame)["ticket_id"].tolist() \
-        == ["1", "3"]
+    assert list(closed.columns) == TICKET_COLUMNS
+    assert review.tickets_behind("open at end")["ticket_id"].tolist() == ["1", "3", "4"]
+    assert review.tickets_behind("aged:Infra")["ticket_id"].tolist() == ["1", "3"]
     with pytest.raises(ValueError):
-        wf.tickets_behind(tickets, "nonsense", week)
+        review.tickets_behind("nonsense")
 
 
 def test_negative_comments_and_breach_instant():
@@ -227,11 +238,13 @@ def test_negative_comments_and_breach_instant():
         "client": ["A", "B", "C", "D"], "technician": ["t"] * 4, "score_raw": ["1"] * 4,
         "comment": ["old", "<i>late</i>", "next", "fine"], "source_system": ["h"] * 4,
         "ticket_id": ["1", "2", "3", "4"]})
-    out = wf.negative_comments(responses, "2026-11-09", "2026-11-16")
+    out = csat.negative_comments(frames(csat=responses), "2026-11-09", "2026-11-16")
     assert out["comment"].tolist() == ["<i>late</i>"]
     cut = pd.Timestamp("2026-11-23")
-    assert wf.breach_instant(cut, pd.Timestamp("2026-12-01 10:00")) == cut
-    assert wf.breach_instant(cut, pd.Timestamp("2026-11-20 10:00")) == \
+    f, settings = frames(), settings_mod.load()
+    week = cut - pd.Timedelta(days=7)
+    assert WeeklyReview(f, week, settings, at=pd.Timestamp("2026-12-01 10:00")).at == cut
+    assert WeeklyReview(f, week, settings, at=pd.Timestamp("2026-11-20 10:00")).at == \
         pd.Timestamp("2026-11-20 10:00")
 
 

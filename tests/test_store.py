@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from loaders import schema, store
+from loaders import store
+from loaders.store import schema, write
 from loaders.errors import ImportRefused
 from loaders.importer import import_file
 
@@ -129,16 +130,22 @@ def test_rejected_rows_are_stored_with_reasons(engine, tmp_path):
 def test_a_file_that_fails_midway_leaves_the_store_unchanged(engine, tmp_path, monkeypatch):
     import_file(engine, export(tmp_path, "a.csv", V1))
     before = snapshot(engine)
-    real_insert = store._insert_rows
+    real_insert = write._insert_rows
 
     def insert_then_fail(conn, table, kind, frame, import_id):
         real_insert(conn, table, kind, frame, import_id)  # rows are written, then...
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "_insert_rows", insert_then_fail)
+    monkeypatch.setattr(write, "_insert_rows", insert_then_fail)
     with pytest.raises(RuntimeError):
         import_file(engine, export(tmp_path, "b.csv", V2))
     assert snapshot(engine) == before
+    # The writer's trigger juggling on SQLite (store.write._begin_write) rolled back too:
+    # someone's own SQL is still seen.
+    before = store.data_version(engine).data_version
+    with engine.begin() as conn:
+        conn.execute(schema.tickets.update().values(summary="edited by hand"))
+    assert store.data_version(engine).data_version > before
 
 
 def test_a_refused_file_writes_nothing(engine, tmp_path):
@@ -186,3 +193,77 @@ def test_counts_on_both_backends_agree_with_sql(engine, tmp_path):
             schema.tickets.c.ticket_id == "INC2")).scalar_one()
     assert (n, p) == (3, "P2")
     assert store.table_counts(engine)["tickets"] == 3
+
+
+# ---------------------------------------------------------------------------- data version
+def _version(engine) -> int:
+    return store.data_version(engine).data_version
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE tickets SET status = 'Closed' WHERE ticket_id = 'INC1'",
+    "DELETE FROM tickets WHERE ticket_id = 'INC1'",
+    "INSERT INTO tickets (source_system, ticket_id) VALUES ('own', 'X1')",
+    "UPDATE time_entries SET hours = 2",       # no rows: PostgreSQL still counts the statement
+    "INSERT INTO row_history (table_name, row_key) VALUES ('tickets', 'own')",
+])
+def test_every_change_to_the_data_moves_the_data_version(engine, tmp_path, sql):
+    """Cached copies of the data are named by the data version: an import, an undo and a
+    write made with other tools all move it (SQLite: row triggers; PostgreSQL: statement
+    triggers), so no reader maps a stale copy."""
+    first = _version(engine)
+    result = import_file(engine, export(tmp_path, "a.csv", V1))
+    after_import = _version(engine)
+    assert after_import > first
+    with engine.begin() as conn:
+        conn.exec_driver_sql(sql)
+    after_sql = _version(engine)
+    if "time_entries" in sql and engine.dialect.name == "sqlite":
+        assert after_sql == after_import   # SQLite's row triggers: no row, no change
+    else:
+        assert after_sql > after_import
+    store.undo_import(engine, result.import_id)
+    assert _version(engine) > after_sql
+
+
+def test_settings_and_reads_leave_the_data_version_alone(engine, tmp_path):
+    from loaders import settings as settings_mod
+
+    import_file(engine, export(tmp_path, "a.csv", V1))
+    before = _version(engine)
+    changed = settings_mod.load()
+    changed["sla"]["review_threshold"] = 6
+    settings_mod.save(engine, changed)
+    store.read_table(engine, "tickets")
+    assert _version(engine) == before
+
+
+def test_a_store_made_by_the_previous_release_opens_and_loses_nothing(tmp_path):
+    """tests/fixtures/store_from_e8ef4b1.db was written by Cadence at commit e8ef4b1 (no
+    store_state table, no triggers): seven imports of the vendor fixtures, one of them a
+    re-import with history, and saved settings. This release opens it, adds what it
+    lacks, and every row is still there."""
+    import shutil
+    import sqlite3
+
+    from tests.conftest import FIXTURES
+
+    path = tmp_path / "old.db"
+    shutil.copyfile(FIXTURES / "store_from_e8ef4b1.db", path)
+    old = sqlite3.connect(path)
+    before = {t: old.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall() for t in (
+        "tickets", "time_entries", "agreements", "csat_responses", "technicians", "imports",
+        "rejected_rows", "row_history", "app_settings")}
+    old.close()
+    engine = store.connect(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        for table, rows in before.items():
+            assert conn.exec_driver_sql(f'SELECT * FROM "{table}" ORDER BY 1, 2').fetchall() \
+                == rows, table
+    from loaders import settings as settings_mod
+    assert settings_mod.load_effective(engine)["sla"]["review_threshold"] == 5
+    assert _version(engine) == 0
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE tickets SET summary = 'edited'")
+    assert _version(engine) > 0
+    engine.dispose()

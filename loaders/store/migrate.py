@@ -19,7 +19,10 @@ from . import schema
 
 SCHEMA_VERSION = 1
 TRIGGER_OPS = ("insert", "update", "delete")
-_BUMP = "UPDATE store_state SET data_version = data_version + 1 WHERE id = 1"
+_BUMP = ("UPDATE store_state SET data_version = data_version + 1, data_stamp = {stamp} "
+         "WHERE id = 1")
+SQLITE_STAMP = "lower(hex(randomblob(16)))"
+POSTGRES_STAMP = "replace(gen_random_uuid()::text, '-', '')"
 
 
 def sqlite_trigger_names(table: str) -> list[str]:
@@ -29,7 +32,7 @@ def sqlite_trigger_names(table: str) -> list[str]:
 def sqlite_create_triggers(conn, table: str) -> None:
     for name, op in zip(sqlite_trigger_names(table), TRIGGER_OPS):
         conn.exec_driver_sql(f'CREATE TRIGGER IF NOT EXISTS {name} AFTER {op.upper()} ON '
-                             f'"{table}" BEGIN {_BUMP}; END')
+                             f'"{table}" BEGIN {_BUMP.format(stamp=SQLITE_STAMP)}; END')
 
 
 def sqlite_drop_triggers(conn, table: str) -> None:
@@ -42,7 +45,8 @@ def _postgres_triggers(conn) -> None:
     # million rows included), so Cadence's own imports keep them on.
     conn.exec_driver_sql(
         "CREATE OR REPLACE FUNCTION cadence_data_changed() RETURNS trigger "
-        f"LANGUAGE plpgsql AS $$ BEGIN {_BUMP}; RETURN NULL; END $$")
+        f"LANGUAGE plpgsql AS $$ BEGIN {_BUMP.format(stamp=POSTGRES_STAMP)}; "
+        "RETURN NULL; END $$")
     for table in schema.VERSIONED:
         name = f"cadence_changed_{table}"
         conn.exec_driver_sql(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
@@ -83,7 +87,8 @@ def _steps(engine: Engine, made: bool) -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 0x43616466})
         if not made:
             conn.execute(insert(state).values(id=1, store_id=str(uuid.uuid4()),
-                                              schema_version=0, data_version=0))
+                                              schema_version=0, data_version=0,
+                                              data_stamp=uuid.uuid4().hex))
         current = conn.execute(select(state.c.schema_version).where(state.c.id == 1)
                                ).scalar_one()
         for version in range(current + 1, SCHEMA_VERSION + 1):

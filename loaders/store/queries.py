@@ -13,22 +13,26 @@ from . import schema
 
 @dataclass(frozen=True)
 class DataVersion:
-    """What identifies the store's data: the store's own id and its data version (moved
-    by every change to a data table, by Cadence or by anyone's own SQL)."""
+    """What identifies the store's data: the store's own id, its data version (a count
+    moved by every change to a data table, by Cadence or by anyone's own SQL) and that
+    change's random stamp."""
     store_id: str
     data_version: int
+    data_stamp: str
 
     @property
     def name(self) -> str:
-        return f"{self.store_id.replace('-', '')}_{self.data_version}"
+        """Names cached copies of the data: the store and the stamp of its last change
+        (two copies of one store that part ways never share a name again)."""
+        return f"{self.store_id.replace('-', '')}_{self.data_stamp}"
 
 
 def data_version(engine: Engine) -> DataVersion | None:
     state = schema.store_state
     with engine.connect() as conn:
-        row = conn.execute(select(state.c.store_id, state.c.data_version)
-                           .where(state.c.id == 1)).first()
-    return DataVersion(row[0], int(row[1])) if row is not None else None
+        row = conn.execute(select(state.c.store_id, state.c.data_version,
+                                  state.c.data_stamp).where(state.c.id == 1)).first()
+    return DataVersion(row[0], int(row[1]), row[2]) if row is not None else None
 
 
 def import_history(engine: Engine) -> pd.DataFrame:

@@ -85,6 +85,9 @@ store_state = Table(
     Column("store_id", String(36), nullable=False),   # a random id: this database, not a copy
     Column("schema_version", Integer, nullable=False),
     Column("data_version", Integer, nullable=False),
+    # A new random value with every change: a copy of the store that goes its own way
+    # never meets a cached copy of the other one's data under the same name.
+    Column("data_stamp", String(36), nullable=False),
 )
 
 # The tables whose every change moves the data version (the ones readers cache).

@@ -1,6 +1,5 @@
 """Snapshots: the store's data tables kept on disk as Arrow files, so that the next read
-of unchanged data maps them (milliseconds) instead of reading the store (seconds at 200k
-tickets and a million time entries).
+of unchanged data maps them instead of reading the store (README, "Speed").
 
 A snapshot is named by the store's id, its data version and what the read holds
 (``queries.DataVersion``, ``arrow.request_digest``). The data version moves with every

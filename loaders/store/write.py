@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,7 +133,7 @@ def _begin_write(conn, tables: tuple[str, ...]) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
     state = schema.store_state
     conn.execute(update(state).where(state.c.id == 1)
-                 .values(data_version=state.c.data_version + 1))
+                 .values(data_version=state.c.data_version + 1, data_stamp=uuid.uuid4().hex))
     if conn.engine.dialect.name == "sqlite":   # after a write: inside the transaction
         for table in tables:
             migrate.sqlite_drop_triggers(conn, table)

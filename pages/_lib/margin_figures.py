@@ -149,8 +149,8 @@ def tier_scatter(now: pd.DataFrame, before: pd.DataFrame | None = None,
                           suffixes=("", "_before"))
         moved = moved[(moved["tier"] != moved["tier_before"])
                       & moved["effort_index_before"].notna()]
-        # Set once: plotly copies every annotation on each add_annotation (quadratic; 140
-        # arrows took 3 s).
+        # Set once: plotly copies every annotation on each add_annotation (quadratic in
+        # the number of arrows).
         arrows = [go.layout.Annotation(x=row[x], y=row["effort_index"], ax=row[f"{x}_before"],
                                        ay=row["effort_index_before"], xref="x", yref="y",
                                        axref="x", ayref="y", showarrow=True, arrowhead=2,
