@@ -24,7 +24,6 @@ _TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*([AaPp]\.?[Mm]\.?
 _NUMERIC_DATE = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})" + _TIME + r"\s*$"
 _NAMED_MONTH = r"^(\d{1,2})[/ .\-]([A-Za-z]{3,9})\.?[/ .\-,]+(\d{4}|\d{2})" + _TIME + r"\s*$"
 _YEAR_FIRST = r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})" + _TIME + r"\s*$"
-_ISO = r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 

@@ -304,10 +304,3 @@ PRESETS: tuple[Preset, ...] = (
         },
     ),
 )
-
-VENDORS = tuple(dict.fromkeys(p.vendor for p in PRESETS))
-
-
-def find(vendor: str | None = None, kind: str | None = None) -> list[Preset]:
-    return [p for p in PRESETS
-            if (vendor is None or p.vendor == vendor) and (kind is None or p.kind == kind)]

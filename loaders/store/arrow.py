@@ -12,6 +12,7 @@ PostgreSQL, reached over a socket, is always read in place.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import sys
@@ -28,7 +29,8 @@ ORDER = tuple(declared.DATA_TABLES)
 # export has no client column; a survey may carry no technician): table -> {col: ticket col}
 FILLS = {"time_entries": {"client": "client"},
          "csat_responses": {"client": "client", "technician": "assignee"}}
-FORMAT = 2   # moves when what a snapshot holds changes, so old ones are never mapped
+FORMAT = 3   # moves when what a snapshot holds changes, so old ones are never mapped
+EARLIEST, LATEST = dt.datetime(1900, 1, 1), dt.datetime(2100, 1, 1)
 
 
 def query(name: str) -> str:
@@ -90,9 +92,11 @@ def _read_all(fetch) -> dict:
 
 def typed(table, name: str):
     """The declared kinds applied in Arrow: ISO-text timestamps cast (far faster than
-    pandas' parser), an all-empty column given its type (the driver infers such a column
-    as integers), SQLite's 0/1 flags as booleans. What Arrow can't cast is left as it is,
-    for ``frames.conform``'s pandas conversion."""
+    pandas' parser) and given the frames' nanosecond unit, placeholder dates ("never":
+    9999-12-31, beyond what nanoseconds hold) kept as 2100-01-01 (1900-01-01 for the far
+    past), an all-empty column given its type (the driver infers such a column as
+    integers), SQLite's 0/1 flags as booleans. What Arrow can't cast is left as it is, for
+    ``frames.conform``'s pandas conversion."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -102,20 +106,21 @@ def typed(table, name: str):
     for n, field in enumerate(table.schema):
         target = targets[kinds[field.name]]
         column = table.column(n)
-        if field.type == target:
-            continue
         if column.null_count == len(column):
             column = pa.nulls(len(column), target)
-        elif pa.types.is_string(field.type) and pa.types.is_timestamp(target) or \
-                pa.types.is_integer(field.type) and target in (pa.bool_(), pa.float64()) or \
-                pa.types.is_timestamp(field.type) and pa.types.is_timestamp(target) or \
-                pa.types.is_date(field.type) and pa.types.is_timestamp(target):
+        elif field.type != target and (
+                pa.types.is_string(field.type) and pa.types.is_timestamp(target) or
+                pa.types.is_integer(field.type) and target in (pa.bool_(), pa.float64()) or
+                pa.types.is_timestamp(field.type) and pa.types.is_timestamp(target) or
+                pa.types.is_date(field.type) and pa.types.is_timestamp(target)):
             try:
                 column = pc.cast(column, target)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 continue
-        else:
-            continue
+        if pa.types.is_timestamp(column.type) and column.type.unit == "us":
+            column = pc.cast(pc.max_element_wise(pc.min_element_wise(column, LATEST, skip_nulls=False),
+                                                 EARLIEST, skip_nulls=False),
+                             pa.timestamp("ns"))
         table = table.set_column(n, field.name, column)
     return table
 
