@@ -20,17 +20,26 @@ DEFAULTS: dict = {
         "business_hours": ["08:00", "17:00"],
         "holidays_country": "",
         "review_threshold": 4,
+        # A ticket waiting on the customer or a vendor has its SLA clock paused in the PSA:
+        # not aged past SLA unless this is true (SPEC KPI 2).
+        "age_waiting": False,
         "response_hours": {"P1": 1, "P2": 2, "P3": 4, "P4": 8},
         "resolution_hours": {"P1": 4, "P2": 8, "P3": 24, "P4": 72, "P5": 240},
     },
-    "labor": {"default_hourly_cost": 45.0, "default_bill_rate": 125.0, "hourly_cost": {}},
-    "tiers": {"window_months": 3},
+    "labor": {"default_hourly_cost": 45.0, "default_bill_rate": 125.0, "hourly_cost": {},
+              # the MSP's own company in the PSA: its time is not client work (utilisation)
+              "internal_clients": []},
+    # A client is high-effort when its effort index is above the threshold (SPEC KPI 5).
+    "tiers": {"window_months": 3, "effort_threshold": 1.2},
+    # The scale of numeric CSAT ratings whose preset or mapping names none: 3, 5 or 10.
+    "csat": {"scale": 5},
+    "status": {},         # a PSA's own status words -> open, waiting, resolved, closed, cancelled
     # How to read 03/04/2026 when no value in the file settles it: "auto" refuses such a
     # file, "day_first" or "month_first" decide for every file.
     "import": {"date_order": "auto",
                # Limits that keep one bad file from swapping the machine to death.
                "max_file_mb": 250, "max_rows": 5_000_000, "max_cell_chars": 32_767},
-    "priority_map": {},   # a PSA's own priority words -> P1..P5
+    "priority_map": {},   # a PSA's own priority words -> P1..P5 (also read as [priority])
     "mappings": {},       # user presets for other exports, see loaders/mapping.py
 }
 
@@ -49,6 +58,19 @@ def _merge(base: dict, override: dict) -> dict:
     return out
 
 
+CSAT_SCALES = {3: "3-point", 5: "5-point", 10: "0-10"}
+STATUS_CLASSES = ("open", "waiting", "resolved", "closed", "cancelled")
+
+
+def _aliases(raw: dict) -> dict:
+    """``[priority]`` is read as ``priority_map`` (both are written; the spec's name wins
+    a tie)."""
+    raw = dict(raw)
+    if isinstance(raw.get("priority"), dict):
+        raw["priority_map"] = {**raw.get("priority_map", {}), **raw.pop("priority")}
+    return raw
+
+
 def load(path: str | Path | None = None) -> dict:
     if path is None:
         return copy.deepcopy(DEFAULTS)
@@ -61,7 +83,7 @@ def load(path: str | Path | None = None) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML ({exc}); fix the line it names.") \
             from None
-    return validate(_merge(DEFAULTS, raw), str(path))
+    return validate(_merge(DEFAULTS, _aliases(raw)), str(path))
 
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -97,6 +119,8 @@ def validate(settings: dict, where: str = "settings") -> dict:
     threshold = sla["review_threshold"]
     if not isinstance(threshold, int) or threshold < 1:
         problems.append("sla.review_threshold must be a whole number of at least 1")
+    if not isinstance(sla["age_waiting"], bool):
+        problems.append("sla.age_waiting must be true or false")
     for key in ("default_hourly_cost", "default_bill_rate"):
         value = settings["labor"][key]
         if not isinstance(value, (int, float)) or value < 0:
@@ -104,9 +128,23 @@ def validate(settings: dict, where: str = "settings") -> dict:
     for name, value in settings["labor"]["hourly_cost"].items():
         if not isinstance(value, (int, float)) or value < 0:
             problems.append(f"labor.hourly_cost.\"{name}\" must be a number of at least 0")
+    internal = settings["labor"]["internal_clients"]
+    if not isinstance(internal, list) or not all(isinstance(c, str) for c in internal):
+        problems.append("labor.internal_clients must be a list of client names, like "
+                        "[\"Northwind Managed IT\"]")
     window = settings["tiers"]["window_months"]
     if not isinstance(window, int) or not 1 <= window <= 24:
         problems.append("tiers.window_months must be a whole number from 1 to 24")
+    effort = settings["tiers"]["effort_threshold"]
+    if isinstance(effort, bool) or not isinstance(effort, (int, float)) or not 1 <= effort <= 10:
+        problems.append("tiers.effort_threshold must be a number from 1 to 10 (1.2: 20 % "
+                        "above the portfolio's hours per dollar)")
+    if settings["csat"]["scale"] not in CSAT_SCALES or isinstance(settings["csat"]["scale"],
+                                                                   bool):
+        problems.append("csat.scale must be 3, 5 or 10 (the highest score of the survey)")
+    for word, cls in settings["status"].items():
+        if cls not in STATUS_CLASSES:
+            problems.append(f"status.\"{word}\" must map to one of {', '.join(STATUS_CLASSES)}")
     if settings["import"]["date_order"] not in ("auto", "day_first", "month_first"):
         problems.append("import.date_order must be \"auto\", \"day_first\" or \"month_first\"")
     for key in ("max_file_mb", "max_rows", "max_cell_chars"):
@@ -130,7 +168,7 @@ def from_text(text: str, where: str = "settings") -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{where}: not valid TOML ({exc}); fix the line it names.") \
             from None
-    return validate(_merge(DEFAULTS, raw), where)
+    return validate(_merge(DEFAULTS, _aliases(raw)), where)
 
 
 def to_text(settings: dict) -> str:

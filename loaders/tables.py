@@ -97,6 +97,8 @@ TICKETS = Table("tickets", "tickets", (
     Column("resolution_due_at", "datetime", "Resolution due", "The PSA's own due time."),
     Column("sla_met", "bool", "SLA met (PSA)", "As the PSA reported it."),
     Column("reopen_count", "int", "Reopens"),
+    Column("escalation_count", "int", "Escalations", "How often the ticket was passed to "
+           "another group or tier (ServiceNow reassignment_count, or mapped)."),
     Column("hours_actual", "float", "Hours (PSA)", "The ticket's total hours in the PSA.",
            parse="hours"),
     Column("updated_at", "datetime", "Updated", "The PSA's last update of the ticket."),
@@ -137,6 +139,8 @@ AGREEMENTS = Table("agreements", "agreements", (
            parse="money"),
     Column("start_date", "date", "Start"),
     Column("end_date", "date", "End", "The agreement's last day."),
+    Column("included_hours", "float", "Included hours", "Hours a month a block or retainer "
+           "agreement includes; empty when it includes no fixed hours.", parse="hours"),
     IMPORT,
 ), required=("client",), hash_fields=("client", "name", "start_date"),
     inputs={"_bill_amount": "money", "_cost_per_cycle": "money", "_billing_cycle": "text"})

@@ -4,6 +4,7 @@ version, run in order when a store is opened (docs/STORE.md, "How the schema evo
 - Version 1: ``store_state`` (store id, schema and data versions) and the triggers that
   move the data version on every change to a data table or the row history, so a write
   made with other tools (someone's own SQL) is seen by readers that cache the data.
+- Version 2: ``tickets.escalation_count`` and ``agreements.included_hours``.
 
 A step only adds: tables (``create_all`` makes any that are missing), columns, triggers.
 A store made by an older Cadence opens in the new one and loses nothing.
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import schema
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TRIGGER_OPS = ("insert", "update", "delete")
 _BUMP = ("UPDATE store_state SET data_version = data_version + 1, data_stamp = {stamp} "
          "WHERE id = 1")
@@ -63,7 +64,24 @@ def _to_1(conn) -> None:
             sqlite_create_triggers(conn, table)
 
 
-STEPS = {1: _to_1}
+def _add_columns(conn, table: str, names: tuple[str, ...]) -> None:
+    """Add declared columns a store made before them lacks (a new store has them)."""
+    from sqlalchemy import inspect
+
+    have = {c["name"] for c in inspect(conn).get_columns(table)}
+    for name in names:
+        if name not in have:
+            column = schema.DATA_TABLES[table].c[name]
+            kind = column.type.compile(dialect=conn.engine.dialect)
+            conn.exec_driver_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {kind}')
+
+
+def _to_2(conn) -> None:
+    _add_columns(conn, "tickets", ("escalation_count",))
+    _add_columns(conn, "agreements", ("included_hours",))
+
+
+STEPS = {1: _to_1, 2: _to_2}
 
 
 def upgrade(engine: Engine) -> None:
