@@ -354,7 +354,7 @@ def _stable_ids(out: pd.DataFrame, kind: str) -> pd.Series:
 def _derive_tickets(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
     out["priority"] = normalise.priority(out["priority_raw"], settings.get("priority_map"))
     out["status_class"] = normalise.status_class(out["status"], preset.values.get(
-        "status_class"))
+        "status_class"), settings.get("status"))
     # A closed ticket exported without a close time (ServiceNow lists that only carry
     # `state`): its last update is the best record of when it was done.
     finished = out["status_class"].isin(["resolved", "closed", "cancelled"]) & \

@@ -58,9 +58,15 @@ _STATUS_RULES = (
 
 
 @by_unique
-def status_class(status: pd.Series, vendor_map: dict[str, object] | None = None) -> pd.Series:
+def status_class(status: pd.Series, vendor_map: dict[str, object] | None = None,
+                 settings_map: dict[str, object] | None = None) -> pd.Series:
+    """The status class of each status word: the settings' ``[status]`` words first (the
+    user knows their PSA's words best), then the preset's, then the keyword rules; any
+    other word is ``open``."""
     lower = status.fillna("").astype(str).str.strip().str.lower()
-    out = lower.map({str(k).lower(): v for k, v in (vendor_map or {}).items()}).astype(object)
+    words = {str(k).strip().lower(): v for k, v in (vendor_map or {}).items()}
+    words.update({str(k).strip().lower(): v for k, v in (settings_map or {}).items()})
+    out = lower.map(words).astype(object)
     for pattern, cls in _STATUS_RULES:
         hit = out.isna() & lower.str.contains(pattern, regex=True)
         out[hit] = cls
