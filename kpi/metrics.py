@@ -73,6 +73,17 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
            digits=1),
     Metric("utilisation_percent", "Utilisation", "percent", None,
            "Billable hours ÷ capacity; the healthy band is 75–85 %.", digits=1),
+    Metric("response_median_hours", "Time to first response", "hours", False,
+           "Median clock hours from a ticket's creation to its first response, over the "
+           "tickets first responded to in the period."),
+    Metric("resolution_median_hours", "Time to resolution", "hours", False,
+           "Median clock hours from a ticket's creation to its resolution (else close), over "
+           "the tickets done in the period; cancelled ones left out."),
+    Metric("reopened", "Reopened", "count", False,
+           "Of the tickets done in the week, those the PSA counts as reopened at least once."),
+    Metric("escalated", "Escalated", "count", False,
+           "Of the tickets done in the week, those passed to another group or tier at least "
+           "once (ServiceNow's reassignment count, or mapped)."),
     Metric("reopen_percent", "Reopen rate", "percent", False,
            "Of tickets done in the period, the share reopened at least once."),
     Metric("lag_days", "Time-entry lag", "days", False,
@@ -83,7 +94,7 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
 COLUMNS: dict[str, tuple[str, str]] = {
     "week": ("Week from", "text"), "month": ("Month", "text"), "period": ("Period", "text"),
     "team": ("Team", "text"), "open": ("Open", "count"),
-    "response_n": ("Responses", "count"), "response_met": ("Responded on time", "count"),
+    "response_n": ("Responses", "count"), "resolution_median_n": ("Resolutions", "count"), "response_met": ("Responded on time", "count"),
     "resolution_n": ("Resolutions", "count"), "resolution_met": ("Resolved on time", "count"),
     "responses": ("Responses", "count"), "positive": ("Positive", "count"),
     "neutral": ("Neutral", "count"), "negative": ("Negative", "count"),
