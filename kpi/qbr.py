@@ -218,7 +218,7 @@ def build_pack(frames: Frames, client: str, quarter: str, settings: dict) -> dic
     if client not in known:
         few = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
         raise ValueError(f"no client named '{client}'; clients are: {few or '(none)'}")
-    mine = frames.slice(client=client)
+    mine = frames.as_known_at(end).slice(client=client)   # the quarter as known at its end
     tickets = mine.tickets
     created = tickets["created_at"]
     in_quarter = tickets.loc[(created >= start) & (created < end)]

@@ -22,5 +22,11 @@ def is_empty(engine: Engine) -> bool:
 
 
 def load_sample(engine: Engine, folder: Path = SAMPLE_DIR) -> list[FileResult]:
+    """Import the sample MSP's exports with its settings, and keep those settings in the
+    store (unless some are saved already), so the dashboard, the command lines and the
+    Settings page all use the values the sample was made with (US Eastern time...)."""
     config = settings.load(SAMPLE_SETTINGS)
-    return [import_file(engine, path, settings=config) for path in sample_files(folder)]
+    results = [import_file(engine, path, settings=config) for path in sample_files(folder)]
+    if settings.saved_text(engine) is None:
+        settings.save(engine, config)
+    return results

@@ -63,13 +63,16 @@ def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
     rows = rows.copy()
     rows["_key"] = _row_key(rows, kind)
 
-    # Within the file, the latest update (else the later row) of each key wins.
+    # Within the file, the latest update (else the later row) of each key wins; the
+    # versions it replaced are kept in the history (an audit log's earlier states: the
+    # reports read each ticket as it was known at their cut-off from them).
     if rows["_key"].duplicated().any():
         order = ["_key", "updated_at", "_row"] if has_updated else ["_key", "_row"]
         rows = rows.sort_values(order, na_position="first", kind="stable")
         winners = rows.drop_duplicates("_key", keep="last")
+        earlier = rows.loc[rows["_key"].duplicated(keep="last")]
     else:
-        winners = rows
+        winners, earlier = rows, rows.iloc[:0]
     superseded_in_file = len(rows) - len(winners)
 
     with engine.begin() as conn:
@@ -99,6 +102,9 @@ def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
         new_rows = merged.loc[incoming_wins]
 
         _move_to_history(conn, table, kind, replace_keys, has_updated)
+        if len(earlier):
+            _insert_history(conn, table.name, earlier[_stored(kind)], earlier["_key"],
+                            import_id, earlier["_row"], has_updated)
         if len(losers):
             _insert_history(conn, table.name, losers[_stored(kind)], losers["_key"],
                             import_id, losers["_row"], has_updated)
