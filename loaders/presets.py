@@ -41,8 +41,8 @@ class Preset:
         return f"{self.vendor}/{self.kind}"
 
 
-# Words for `status_class` that every vendor shares; a preset's own map is consulted first
-# and the keyword rules in normalise.status_class come last.
+# A preset's `values["status_class"]` holds its own status words; the settings' [status]
+# words come before them and the keyword rules in normalise.status_class after them.
 CONNECTWISE = "connectwise"
 AUTOTASK = "autotask"
 HALOPSA = "halopsa"
