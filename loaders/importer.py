@@ -355,6 +355,10 @@ def _derive_tickets(out: pd.DataFrame, preset: Preset, settings: dict, notes: li
     out["priority"] = normalise.priority(out["priority_raw"], settings.get("priority_map"))
     out["status_class"] = normalise.status_class(out["status"], preset.values.get(
         "status_class"), settings.get("status"))
+    # The PSA's own "SLA on hold" flag (HaloPSA `onhold`) makes an open ticket waiting
+    # whatever its status word says; a done ticket stays done.
+    held = out["_sla_hold"].fillna(False).astype(bool) & out["status_class"].eq("open")
+    out.loc[held, "status_class"] = "waiting"
     # A closed ticket exported without a close time (ServiceNow lists that only carry
     # `state`): its last update is the best record of when it was done.
     finished = out["status_class"].isin(["resolved", "closed", "cancelled"]) & \
@@ -363,10 +367,10 @@ def _derive_tickets(out: pd.DataFrame, preset: Preset, settings: dict, notes: li
         out.loc[finished, "closed_at"] = out.loc[finished, "updated_at"]
         notes.append(f"{int(finished.sum())} done ticket(s) had no resolved or closed time; "
                      "their last update time was used")
-    reopen = out["reopen_count"]
-    bad_reopen = reopen.notna() & (reopen < 0)
-    return [("reopen_count", pd.Series(np.where(bad_reopen, "reopen count is negative", ""),
-                                       index=out.index, dtype=object))]
+    return [(col, pd.Series(np.where(out[col].notna() & (out[col] < 0),
+                                     f"{col.replace('_', ' ')} is negative", ""),
+                            index=out.index, dtype=object))
+            for col in ("reopen_count", "escalation_count")]
 
 
 def _derive_time(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
@@ -388,30 +392,88 @@ def _derive_time(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[
 
 
 def _derive_agreements(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
+    default_type = preset.options.get("default_type")
+    if default_type:
+        out["type"] = out["type"].where(out["type"].notna(), default_type)
     out["type"] = normalise.agreement_type(out["type"])
     months = normalise.cycle_months(out["_billing_cycle"]).astype(float)
+    span = preset.options.get("included_cycle") == "span"
+    if span:  # the amount and the hours cover the agreement's own dates
+        months = normalise.months_spanned(out["start_date"], out["end_date"])
+    if out["_bill_amount"].isna().all() and out["_block_hourly_rate"].notna().any():
+        out["_bill_amount"] = out["_included_per_cycle"] * out["_block_hourly_rate"]
     if out["monthly_revenue"].isna().all():
         out["monthly_revenue"] = out["_bill_amount"] / months
     if out["monthly_cost"].isna().all():
         out["monthly_cost"] = out["_cost_per_cycle"] / months
     unknown = months.isna()
-    reason = "billing cycle '" + out["_billing_cycle"].fillna("").astype(str) + \
-        "' is not Monthly, Quarterly, Semi-Annual or Annual"
     ends_early = out["end_date"].notna() & out["start_date"].notna() & \
         (out["end_date"] < out["start_date"])
+    dates = pd.Series(np.where(ends_early, "end date is before start date", ""),
+                      index=out.index, dtype=object)
+    if span:
+        cycle = pd.Series("", index=out.index, dtype=object)
+        dates[unknown] = ("a block needs its start and end dates to spread its hours and "
+                          "price over the months it covers")
+    else:
+        cycle = ("billing cycle '" + out["_billing_cycle"].fillna("").astype(str) +
+                 "' is not Monthly, Quarterly, Semi-Annual or Annual").where(unknown, "")
+    hours, hour_cycle = _derive_included_hours(out, months)
     for col in ("start_date", "end_date"):
         out[col] = out[col].dt.normalize()
-    return [("_billing_cycle", reason.where(unknown, "")),
-            ("end_date", pd.Series(np.where(ends_early, "end date is before start date", ""),
-                                   index=out.index, dtype=object))]
+    return [("_billing_cycle", cycle), ("_included_per_cycle", hours),
+            ("_included_cycle", hour_cycle), ("end_date", dates)]
+
+
+def _derive_included_hours(out: pd.DataFrame, months: pd.Series
+                           ) -> tuple[pd.Series, pd.Series]:
+    """``included_hours`` a month (SPEC, agreements): the hours of the agreement's limit
+    divided by the months of its cycle (the limit's own cycle where the export has one,
+    else the billing cycle). Empty when the limit counts no hours (ConnectWise
+    applicationUnits Amount or Incidents), when the agreement has no limit
+    (applicationUnlimitedFlag) or no hours; a mapped ``included_hours`` is kept as it is.
+    Returns the reasons a row is rejected (for the hours, for their cycle), if any."""
+    per_cycle = out["_included_per_cycle"]
+    units = out["_included_units"].fillna("").astype(str).map(norm)
+    counts_hours = units.isin(["", "hours", "hour", "hrs"])
+    unlimited = out["_included_unlimited"].fillna(False).astype(bool)
+    has_cycle = out["_included_cycle"].notna()
+    cycle = normalise.included_cycle_months(out["_included_cycle"]).where(has_cycle, months)
+    applies = per_cycle.notna() & counts_hours & ~unlimited & (per_cycle > 0)
+    if out["included_hours"].isna().all():
+        out["included_hours"] = (per_cycle / cycle).where(applies)
+    negative = (per_cycle < 0) | (out["included_hours"] < 0)
+    hours = pd.Series(np.where(negative, "included hours are negative", ""),
+                      index=out.index, dtype=object)
+    bad_cycle = applies & has_cycle & cycle.isna()
+    return hours, ("cycle '" + out["_included_cycle"].fillna("").astype(str) + "' of the "
+                   "hour limit is not a month, quarter, year or week").where(bad_cycle, "")
 
 
 def _derive_csat(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
-    scale = normalise.csat_scale(out["score_raw"], preset.options.get("scale"))
+    """The scale (SPEC KPI 3): declared by the preset or the mapping (``csat_scale``),
+    else the settings' ``[csat] scale``, raised by the file's values when they need a
+    larger one (never lowered). A value outside a declared scale rejects its row."""
+    declared = preset.options.get("csat_scale", preset.options.get("scale"))
+    words = preset.values.get("rating")
+    setting = normalise.scale_name(settings["csat"]["scale"])
+    if declared is not None:
+        scale = normalise.scale_name(declared)
+        source = "mapping" if preset.options.get("user") else "preset"
+        where = f"the {scale} scale that the {preset.vendor} {source} declares"
+    else:
+        scale = normalise.file_scale(out["score_raw"], setting)
+        source = "settings"
+        where = f"the {scale} scale ([csat] scale in the settings)"
+        if scale not in (setting, "labels"):
+            where = f"the {scale} scale (the file's scores go above the settings' {setting})"
+            notes.append(f"the scores go above the {setting} scale of the settings ([csat] "
+                         f"scale), so the file is read on the {scale} scale")
     out["scale"] = scale
-    out["rating"] = normalise.csat_rating(out["score_raw"], scale)
+    out["scale_source"] = source
+    out["rating"] = normalise.csat_rating(out["score_raw"], scale, words)
     bad = out["score_raw"].notna() & out["rating"].isna()
-    reason = "score '" + out["score_raw"].fillna("").astype(str) + f"' is not on the {scale} scale"
+    reason = "score '" + out["score_raw"].fillna("").astype(str) + f"' is not on {where}"
     return [("score_raw", reason.where(bad, ""))]
 
 

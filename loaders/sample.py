@@ -1,4 +1,5 @@
-"""The bundled sample MSP: loaded into an empty store on the dashboard's first start."""
+"""The bundled sample MSP: loaded into an empty store on the dashboard's first start, with
+its settings (time zone, Northwind's own company as internal time) saved beside it."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -65,7 +65,7 @@ def test_upload_previews_then_imports(sample_store):
     at.file_uploader[0].set_value(("halopsa_tickets.csv", HALO, "text/csv"))
     at.run()
     assert not at.exception and not at.error
-    assert "**halopsa** tickets: 7 rows read, 5 to store, 2 rejected" in \
+    assert "**halopsa** tickets: 8 rows read, 6 to store, 2 rejected" in \
         [m.value for m in at.markdown]
     mapping = at.dataframe[0].value
     assert dict(zip(mapping["field"], mapping["header"]))["client"] == "client_name"
@@ -76,8 +76,8 @@ def test_upload_previews_then_imports(sample_store):
     assert not at.exception
     summary = next(d.value for d in at.dataframe if "stored" in d.value.columns)
     assert summary.iloc[0][["vendor", "kind", "read", "stored", "rejected"]].tolist() == \
-        ["halopsa", "tickets", 7, 5, 2]
-    assert store.table_counts(sample_store)["tickets"] == before + 5
+        ["halopsa", "tickets", 8, 6, 2]
+    assert store.table_counts(sample_store)["tickets"] == before + 6
     assert at.get("download_button")
     # the page left the dashboard a snapshot of the store as it now is
     assert has_snapshot(sample_store)
@@ -178,7 +178,7 @@ def test_preview_detects_halo_and_lists_rejections():
     reasons = helpers.rejected_table(plan.rejected).set_index("row_number")["reason"]
     assert "'2026-13-01T09:00:00.000' is not a date" in reasons[7]
     assert "'Maybe' is not yes or no" in reasons[8]
-    assert len(plan.rows) == 5
+    assert len(plan.rows) == 6
 
 
 def test_forced_vendor_and_kind():
@@ -193,7 +193,7 @@ def test_import_through_helper_adds_rows(empty_store):
     seen = []
     results = helpers.import_plans(empty_store, [plan], lambda n, p: seen.append(n))
     assert seen == [0, 1]
-    assert store.table_counts(empty_store)["tickets"] == 5
+    assert store.table_counts(empty_store)["tickets"] == 6
     assert helpers.summary_frame(results).iloc[0]["rejected"] == 2
 
 

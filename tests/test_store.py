@@ -266,6 +266,8 @@ def test_a_store_made_by_the_previous_release_opens_and_loses_nothing(tmp_path):
         # the columns added since (docs/STORE.md, "How the schema evolves") are there, empty
         assert conn.exec_driver_sql("SELECT count(included_hours) FROM agreements"
                                     ).scalar() == 0
+        assert conn.exec_driver_sql("SELECT count(scale_source) FROM csat_responses"
+                                    ).scalar() == 0
     from loaders import settings as settings_mod
     assert settings_mod.load_effective(engine)["sla"]["review_threshold"] == 5
     assert _version(engine) == 0
