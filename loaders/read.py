@@ -83,7 +83,9 @@ def read_table(path: str | Path, header_score: Callable[[list[str]], int],
         raise _too_big(name, len(data), limits)
     if not data.strip():
         raise ImportRefused(f"{name}: the file is empty; export it again from your PSA.")
-    if name.lower().endswith(EXCEL_SUFFIXES) or data[:4] == b"PK\x03\x04" \
+    if is_xml_spreadsheet(data):  # Freshdesk's ".xls" and other old report writers
+        grid_by_sheet = _xml_spreadsheet_grids(data, name, limits)
+    elif name.lower().endswith(EXCEL_SUFFIXES) or data[:4] == b"PK\x03\x04" \
             or data[:8] == _OLE_MAGIC:
         grid_by_sheet = _excel_grids(data, name, limits)
     else:
@@ -240,6 +242,104 @@ def _excel_grids(data: bytes, name: str, limits: Limits = Limits()
         raise ImportRefused(f"{name}: the workbook has no data in any sheet; "
                             "export the report again.")
     return grids
+
+
+# ---------------------------------------------------------------------------- XML 2003
+_SS = "urn:schemas-microsoft-com:office:spreadsheet"
+_XML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*\?>")
+
+
+def is_xml_spreadsheet(data: bytes) -> bool:
+    """Excel's XML Spreadsheet 2003 format: an XML file whose root is an ss:Workbook.
+    Freshdesk's native ".xls" export is one; calamine doesn't read it."""
+    head = data[:4096]
+    return bool(_XML_START.match(head) or head.lstrip(b"\xef\xbb\xbf \t\r\n")
+                .startswith(b"<")) and _SS.encode() in head
+
+
+def _xml_spreadsheet_grids(data: bytes, name: str, limits: Limits = Limits()
+                           ) -> dict[str | None, pd.DataFrame]:
+    """Every worksheet of an XML Spreadsheet 2003 file as a grid of text cells, read with
+    the standard library's streaming parser; each row is dropped from the tree once read,
+    so memory follows the cells, not the XML. ``ss:Index`` skips cells and rows and
+    ``ss:MergeAcross`` spans columns, as Excel writes them; a cell's comment is not its
+    value; DateTime cells become `YYYY-MM-DD HH:MM:SS` like the CSV export's dates."""
+    from xml.etree.ElementTree import ParseError, XMLPullParser
+
+    # A document type can declare entities that expand without end; the format never
+    # has one, so a file that does is refused rather than parsed.
+    if re.search(rb"<!(?:DOCTYPE|ENTITY)", data, re.IGNORECASE):
+        raise ImportRefused(f"{name}: the XML spreadsheet declares a document type, which "
+                            "exports never do; open it in Excel and save it as .xlsx.")
+    ss = "{" + _SS + "}"
+    parser = XMLPullParser(events=("start", "end"))
+    grids: dict[str | None, pd.DataFrame] = {}
+    sheet, rows, table = None, [], None
+    row, col, value, comments = None, 0, "", 0
+    try:
+        for at in range(0, max(len(data), 1), 1 << 20):
+            parser.feed(data[at:at + (1 << 20)])
+            for event, elem in parser.read_events():
+                tag = elem.tag
+                if event == "start":
+                    if tag == ss + "Comment":
+                        comments += 1
+                    elif tag == ss + "Worksheet":
+                        sheet, rows = elem.get(ss + "Name") or f"Sheet{len(grids) + 1}", []
+                    elif tag == ss + "Table":
+                        table = elem
+                    elif tag == ss + "Row":
+                        index = elem.get(ss + "Index", "")
+                        if index.isdigit():
+                            rows.extend([] for _ in range(int(index) - 1 - len(rows)))
+                        row, col = [], 0
+                    elif tag == ss + "Cell":
+                        index = elem.get(ss + "Index", "")
+                        col = int(index) - 1 if index.isdigit() else len(row or ())
+                        value = ""
+                elif tag == ss + "Comment":
+                    comments -= 1
+                elif tag == ss + "Data" and not comments:
+                    value = _xml_cell_text("".join(elem.itertext()),
+                                           elem.get(ss + "Type", "String"))
+                elif tag == ss + "Cell" and row is not None:
+                    row.extend([""] * (col - len(row)))
+                    row.append(value)
+                    span = elem.get(ss + "MergeAcross", "")
+                    row.extend([""] * (int(span) if span.isdigit() else 0))
+                    elem.clear()
+                elif tag == ss + "Row" and row is not None:
+                    rows.append(row)
+                    row = None
+                    if table is not None and len(table) and table[-1] is elem:
+                        del table[-1]
+                    if len(rows) > limits.max_rows + HEADER_SCAN_ROWS:
+                        raise ImportRefused(
+                            f"{name}: sheet '{sheet}' has more than {limits.max_rows:,} "
+                            "rows; export a shorter date range.")
+                elif tag == ss + "Worksheet":
+                    width = max((len(r) for r in rows), default=0)
+                    if width:
+                        grids[sheet] = pd.DataFrame(
+                            [r + [""] * (width - len(r)) for r in rows], dtype=str)
+                    rows, table = [], None
+                    elem.clear()
+        parser.close()
+    except ParseError as exc:
+        raise ImportRefused(f"{name}: the XML spreadsheet is damaged ({exc}); export it "
+                            "again, or open it in Excel and save it as .xlsx.") from None
+    if not grids:
+        raise ImportRefused(f"{name}: the workbook has no data in any sheet; "
+                            "export the report again.")
+    return grids
+
+
+def _xml_cell_text(text: str, kind: str) -> str:
+    if kind == "DateTime":  # 2026-03-02T09:15:00.000
+        return re.sub(r"\.0+$", "", text.strip().replace("T", " ", 1))
+    if kind == "Boolean":
+        return {"1": "true", "0": "false"}.get(text.strip(), text)
+    return text
 
 
 def _cell_text(value: object) -> str:
