@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import fields, normalise, parse, store
-from .errors import ImportRefused
+from .errors import ImportRefused, UnknownColumns
 from .mapping import user_presets
 from .presets import PRESETS, Preset, norm
 from .read import Limits, RawTable, read_table
@@ -107,15 +107,15 @@ def detect(headers: list[str], presets: list[Preset], file_name: str,
                      if forced or _signature_met(p, normed)), key=lambda sp: -sp[0])
     if forced and (not scored or scored[0][0] == 0):
         wanted = ", ".join(a[0] for a in list(presets[0].columns.values())[:5])
-        raise ImportRefused(
+        raise UnknownColumns(
             f"{file_name}: the columns ({', '.join(headers[:6])}) are not those of a "
             f"{presets[0].name} export (expected columns such as {wanted}); check "
             "--vendor and --kind.")
     if not scored or scored[0][0] == 0:
         close = near_miss(normed, presets)
         if close is not None:
-            raise ImportRefused(f"{file_name}: {close}")
-        raise ImportRefused(
+            raise UnknownColumns(f"{file_name}: {close}")
+        raise UnknownColumns(
             f"{file_name}: the columns ({', '.join(headers[:6])}{'...' if len(headers) > 6 else ''}) "
             "do not match a known export of ConnectWise, Autotask, HaloPSA, Syncro or "
             "ServiceNow; pass --vendor and --kind, or describe the columns in a "
@@ -241,7 +241,7 @@ def map_columns(table: RawTable, preset: Preset) -> dict[str, list[str]]:
     missing = [f for f in fields.REQUIRED[preset.kind] if f not in mapping]
     if missing:
         f = missing[0]
-        raise ImportRefused(
+        raise UnknownColumns(
             f"{table.file_name}: no column for {f.replace('_', ' ')} (a {preset.name} "
             f"export names it {' or '.join(repr(a) for a in preset.columns.get(f, ()))}); "
             "add the column to the export or map it in the settings' [mappings].")
