@@ -345,7 +345,9 @@ def _xml_spreadsheet_grids(data: bytes, name: str, limits: Limits = Limits()
                     row.extend([""] * span)
         elif local == "Data":
             if text is not None:
-                value = _xml_cell_text("".join(text), value_type)
+                value = "".join(text)
+                if value_type != "String":
+                    value = _xml_cell_text(value, value_type)
                 text = None
         elif local == "Row":
             if row is not None:
