@@ -22,13 +22,16 @@ import sys
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as hst
 
 from loaders import settings as settings_mod
 from loaders import store
 from loaders.errors import ImportRefused
 from loaders.importer import import_file, import_files, plan_file
 from loaders.mapping import user_presets
-from loaders.read import read_table
+from loaders.read import _xml_spreadsheet_grids, read_table
 from loaders.settings import SettingsError
 from tests.conftest import FIXTURES, ROOT
 
@@ -371,3 +374,49 @@ def test_settings_word_maps_are_read_from_toml(helpdesk_settings):
     for line in ('"Solucionado" = "resolved"', '"Média" = "P3"', 'priority = "Priority"',
                  '"Não" = true'):
         assert line in readme
+
+
+# Text an XML file can hold (no control characters but tab and line feed), with the
+# characters that must be escaped.
+XML_TEXT = hst.text(alphabet=hst.characters(blacklist_categories=("Cs", "Cc"))
+                    | hst.sampled_from("\n\t&<>\"'"), max_size=12)
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(hst.lists(hst.lists(XML_TEXT, max_size=6), min_size=1, max_size=8))
+def test_xml_spreadsheet_reads_back_what_was_written(grid):
+    """Any grid written as Excel writes it (empty cells left out, the next one carrying
+    ss:Index; text escaped) reads back cell for cell."""
+    def escaped(v: str) -> str:
+        return (v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\n", "&#10;").replace("\t", "&#9;"))
+    rows = []
+    for r in grid:
+        cells, skipped = [], False
+        for i, v in enumerate(r):
+            if v == "":
+                skipped = True
+                continue
+            cells.append(cell(escaped(v), extra=f' ss:Index="{i + 1}"' if skipped else ""))
+            skipped = False
+        rows.append("<Row>" + "".join(cells) + "</Row>")
+    # a sheet whose every cell is empty holds no data: that is a refusal, tested above
+    widest = max((max((i + 1 for i, v in enumerate(r) if v), default=0) for r in grid))
+    if widest == 0:
+        return
+    read = _xml_spreadsheet_grids(xml_book(sheet("S", "".join(rows))), "g.xls")["S"]
+    expected = [r[:widest] + [""] * (widest - min(len(r), widest)) for r in grid]
+    assert read.values.tolist() == expected
+
+
+def test_command_line_names_the_stored_settings_when_their_mapping_is_broken(tmp_path):
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    engine = store.connect(db)
+    settings_mod.save(engine, mapping_settings({"ticket_id": "ID", "created_at": "C",
+                                                "colour": "P"}))
+    engine.dispose()
+    done = run("import", str(FIXTURES / "glpi_tickets.csv"), "--db", db)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith("error: the settings saved in the store: mappings.desk."
+                                  "columns: 'colour' is not a tickets field")
+    assert len(done.stderr.strip().splitlines()) == 1
