@@ -21,7 +21,7 @@ from .read import RawTable
 
 SAMPLE_ROWS = 500          # enough values to judge a column's type, cheap on any file
 MIN_NAME_SCORE = 0.3       # "Atribuído - Grupo técnico" still reads as a group (1 word of 3)
-MOSTLY = 0.8               # the share of a column's values that must fit (a bad cell or two may not)
+MOSTLY = 0.8               # the share of a column's values that must fit its field's type
 GUESSED_KINDS = ("tickets", "time_entries", "agreements", "csat")
 
 # Fields that name a person, an organisation or a text: a column of plain numbers (a

@@ -103,7 +103,8 @@ def ambiguous_dates(text: pd.Series) -> pd.Series:
     parts = _numeric_date_parts(text)
     first = pd.to_numeric(parts[0], errors="coerce")
     second = pd.to_numeric(parts[1], errors="coerce")
-    return _date_text(text).str.strip()[parts.index][(first <= 12) & (second <= 12) & (first >= 1) & (second >= 1)]
+    both = (first <= 12) & (second <= 12) & (first >= 1) & (second >= 1)
+    return _date_text(text).str.strip()[parts.index][both]
 
 
 def parse_datetimes(text: pd.Series, order: str | None = None, timezone: str | None = "UTC"
