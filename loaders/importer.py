@@ -556,8 +556,8 @@ def import_files(engine, paths: list, vendor: str | None = None, kind: str | Non
     settings = settings or load_settings()
 
     def plan(path):
-        # Errors come back as results: raised on this thread they would surface, out of
-        # order, as a traceback of the thread instead of one line for the file.
+        # Errors come back as results, so the caller reports them in file order like any
+        # other outcome; raised here, they would reach it from `.result()` unannounced.
         try:
             return plan_file(path, vendor, kind, settings)
         except (ImportRefused, SettingsError) as refused:
