@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi import margin, periods, utilisation
+from kpi import labour, margin, periods, utilisation
 from kpi.metrics import METRICS
 from pages._lib import margin_figures as figures
 from pages._lib.access import page_setup
@@ -63,6 +63,12 @@ st.plotly_chart(figures.margin_trend_figure(monthly, mtd), theme=None)
 
 st.subheader(f"By client, {month}")
 clients = margin.service_margin(view, [month], cutoff=cut, by_client=True)
+own = labour.internal(clients["client"], settings).to_numpy()
+if own.any():
+    st.caption(f"Your own company's time (internal, no client): {hours(clients.loc[own, 'hours'].sum())}"
+               f", labour cost {money(clients.loc[own, 'labor_cost'].sum())}; counted in the "
+               "month's margin above, left out of the clients below.")
+clients = clients.loc[~own]
 losing_rows = margin.costs_more_than_it_pays(clients)
 clients = figures.numeric(clients).drop(columns="month") \
     .assign(losing=losing_rows.to_numpy()).sort_values(["margin", "client"], ignore_index=True)
