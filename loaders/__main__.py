@@ -120,5 +120,18 @@ def _warm_dashboard(engine) -> None:
         pass
 
 
+def run() -> int:
+    """``main``, ending quietly when the reader of the output goes away (``| head``)."""
+    try:
+        code = main()
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # Python would print a traceback flushing stdout at exit: point it at nothing.
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

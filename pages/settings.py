@@ -109,7 +109,7 @@ with st.form("settings"):
         "Date order when a file doesn't settle it (is 03/04/2026 the 3rd of April?)", orders,
         format_func={"auto": "refuse such a file", "day_first": "day first (3 April)",
                      "month_first": "month first (4 March)"}.get,
-        index=orders.index(new["import"]["date_order"]))
+        index=orders.index(new["import"]["date_order"]), key="date_order")
     if can_see_money(role):
         st.subheader("Costs and rates")
         labor = new["labor"]
