@@ -18,12 +18,16 @@ from kpi import categories, margin, periods, tiers
 from kpi.metrics import METRICS
 from pages._lib import margin_figures as figures
 from pages._lib.access import can_see_money, page_setup
+from pages._lib.empty_states import missing
 from pages._lib.filters import sidebar_filters
 from pages._lib.store_cache import frames_and_settings
 
 role = page_setup("tiers", "Client tiers")
 show_money = can_see_money(role)
 frames, settings = frames_and_settings()
+if frames.agreements.empty or frames.time_entries.empty:
+    missing("Client tiers (hours against revenue per client)",
+            [n for n in ("agreements", "time_entries") if getattr(frames, n).empty])
 chosen = sidebar_filters()
 cut, window = chosen["cutoff"], int(settings["tiers"]["window_months"])
 months = periods.full_months_before(cut, window)

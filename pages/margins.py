@@ -11,9 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from kpi import labour, margin, periods, utilisation
+from loaders.counts import plural
 from kpi.metrics import METRICS
 from pages._lib import margin_figures as figures
 from pages._lib.access import page_setup
+from pages._lib.empty_states import missing
 from pages._lib.filters import sidebar_filters
 from pages._lib.formats import column_config, hours, money, percent
 from pages._lib.store_cache import frames_and_settings, store_key
@@ -31,6 +33,12 @@ def utilisation_for(_frames, _settings, key: tuple) -> tuple[pd.DataFrame, pd.Da
 
 page_setup("margins", "Margins")
 frames, settings = frames_and_settings()
+if frames.agreements.empty and frames.time_entries.empty:
+    missing("The service margin", ["agreements", "time_entries"])
+if frames.agreements.empty:
+    missing("Recurring revenue", ["agreements"], stop=False)
+if frames.time_entries.empty:
+    missing("Labour cost, hours and utilisation", ["time_entries"], stop=False)
 chosen = sidebar_filters()
 cut = chosen["cutoff"]
 view = frames.slice(client=chosen["client"])
@@ -76,7 +84,8 @@ clients.insert(1, "flag", clients.pop("losing").map({True: "costs more than it p
                                                       False: ""}))
 losing = int(losing_rows.sum())
 if losing:
-    st.warning(f"{losing} client(s) cost more than they pay this month (listed first).",
+    st.warning(f"{plural(losing, 'client')} cost{'s' if losing == 1 else ''} more than "
+               f"{'it pays' if losing == 1 else 'they pay'} this month (listed first).",
                icon=":material/trending_down:")
 st.dataframe(clients.style.apply(lambda r: ["background-color: #ffebe9" if r["margin"] < 0
                                             else ""] * len(r), axis=1),
@@ -87,6 +96,8 @@ agreements = margin.margin_by_agreement(view, [month], cutoff=cut)
 st.dataframe(figures.numeric(agreements).sort_values(["margin", "client"], ignore_index=True)
              .drop(columns="month"), hide_index=True, column_config=COLS)
 
+if frames.time_entries.empty:
+    st.stop()
 st.subheader("Utilisation, last 4 weeks")
 util, weekly = utilisation_for(frames, settings, (*store_key(), cut))
 internal = ", ".join(settings["labor"]["internal_clients"]) or "none set in Settings"

@@ -127,7 +127,7 @@ def test_other_roles_see_no_margins(sample_store, monkeypatch, role):
     url, _, _ = sample_store
     at = run_page(url, monkeypatch, role=role)
     assert not at.exception
-    assert "not available to the " + role in at.warning[0].value
+    assert "Margins is the owner's page; you are signed in as " + role in at.warning[0].value
     assert not at.metric and not at.dataframe and not at.get("plotly_chart")
     assert not any("$" in m.value for m in at.markdown)
 

@@ -107,7 +107,7 @@ def test_manager_sees_no_costs_and_keeps_them(sample_store):
 def test_technician_is_refused(sample_store):
     at = page("technician")
     assert not at.exception
-    assert "not available to the technician role" in at.warning[0].value
+    assert "a page for owners and managers; you are signed in as technician" in at.warning[0].value
     assert not at.number_input and not at.get("download_button")
 
 

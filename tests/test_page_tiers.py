@@ -138,7 +138,7 @@ def test_technician_is_refused(sample_store, monkeypatch):
     url = sample_store[0]
     at = run_page(url, monkeypatch, role="technician")
     assert not at.exception
-    assert "not available to the technician role" in at.warning[0].value
+    assert "a page for owners and managers; you are signed in as technician" in at.warning[0].value
     assert not at.dataframe and not at.metric and not at.get("plotly_chart")
 
 

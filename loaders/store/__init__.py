@@ -16,7 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError as StoreError  # noqa: F401  (callers
 from .migrate import upgrade
 from .queries import (data_version, import_history, last_import_time,  # noqa: F401
                       latest_activity, latest_created, read_table, table_counts)
-from .write import ImportRecord, UndoRefused, WriteResult, undo_import, write_import  # noqa: F401
+from .write import (ImportRecord, UndoRefused, WriteResult, empty, undo_import,  # noqa: F401
+                    write_import)
 
 DEFAULT_URL = "sqlite:///cadence.db"
 

@@ -7,6 +7,7 @@ version, run in order when a store is opened (docs/STORE.md, "How the schema evo
 - Version 2: ``tickets.escalation_count`` and ``agreements.included_hours``.
 - Version 3: ``csat_responses.scale_source`` (who said a rating's scale; empty for the rows
   stored before it, which a settings change leaves as they are).
+- Version 4: ``imports.records_stored`` (the distinct records among the rows stored).
 
 A step only adds: tables (``create_all`` makes any that are missing), columns, triggers.
 A store made by an older Cadence opens in the new one and loses nothing.
@@ -20,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import schema
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TRIGGER_OPS = ("insert", "update", "delete")
 _BUMP = ("UPDATE store_state SET data_version = data_version + 1, data_stamp = {stamp} "
          "WHERE id = 1")
@@ -87,7 +88,14 @@ def _to_3(conn) -> None:
     _add_columns(conn, "csat_responses", ("scale_source",))
 
 
-STEPS = {1: _to_1, 2: _to_2, 3: _to_3}
+def _to_4(conn) -> None:
+    from sqlalchemy import inspect
+
+    if "records_stored" not in {c["name"] for c in inspect(conn).get_columns("imports")}:
+        conn.exec_driver_sql('ALTER TABLE imports ADD COLUMN records_stored INTEGER')
+
+
+STEPS = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4}
 
 
 def upgrade(engine: Engine) -> None:
