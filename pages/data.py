@@ -68,12 +68,17 @@ for i, upload in enumerate(files or []):
         st.markdown(f"**{plan.vendor}** {plan.kind.replace('_', ' ')}: {plan.rows_read:,} "
                     f"rows read, {len(plan.rows):,} to store, {len(plan.rejected):,} "
                     "rejected")
-        st.dataframe(helpers.mapping_frame(plan), hide_index=True)
+        st.dataframe(helpers.mapping_frame(plan), hide_index=True,
+                     column_config=column_config(["field", "header"], labels=helpers.LABELS))
         st.caption("First rows as they will be stored")
-        st.dataframe(plan.rows.drop(columns="_row").head(10), hide_index=True)
+        first = plan.rows.drop(columns="_row").head(10)
+        st.dataframe(first, hide_index=True,
+                     column_config=column_config(first.columns, helpers.table_of(plan)))
         if len(plan.rejected):
             st.caption("Rows that will be rejected")
-            st.dataframe(helpers.rejected_table(plan.rejected), hide_index=True)
+            rejected = helpers.rejected_table(plan.rejected)
+            st.dataframe(rejected, hide_index=True, column_config=column_config(
+                ["row_number", "reason"], labels=helpers.LABELS))
         for note in plan.notes:
             st.info(note)
         with st.popover("Fix the column mapping"):

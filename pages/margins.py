@@ -45,12 +45,7 @@ view = frames.slice(client=chosen["client"])
 months = periods.last_months(cut - pd.Timedelta(days=1), 12)
 mtd = periods.month_label(months[-1]) if periods.month_bounds(months[-1])[1] > cut else None
 monthly = margin.service_margin(view, months, cutoff=cut)
-MONEY = {c: st.column_config.NumberColumn(format="$%,.0f") for c in (
-    "revenue", "recurring_revenue", "labor_revenue", "labor_cost", "hard_cost", "margin")}
-COLS = {**MONEY, "margin_percent": st.column_config.NumberColumn("margin %", format="%.1f %%"),
-        "hours": st.column_config.NumberColumn(format="%,.1f h"),
-        "effective_hourly_rate": st.column_config.NumberColumn("effective rate",
-                                                               format="$%,.2f")}
+FLAG = {"flag": st.column_config.TextColumn("", width="medium")}
 
 labels = monthly["month"].tolist()[::-1]
 month = st.selectbox("Month", labels, format_func=lambda m: f"{m} (month to date)"
@@ -89,12 +84,14 @@ if losing:
                icon=":material/trending_down:")
 st.dataframe(clients.style.apply(lambda r: ["background-color: #ffebe9" if r["margin"] < 0
                                             else ""] * len(r), axis=1),
-             hide_index=True, column_config=COLS)
+             hide_index=True, column_config=column_config(clients.columns, **FLAG))
 
 st.subheader(f"By agreement, {month}")
 agreements = margin.margin_by_agreement(view, [month], cutoff=cut)
-st.dataframe(figures.numeric(agreements).sort_values(["margin", "client"], ignore_index=True)
-             .drop(columns="month"), hide_index=True, column_config=COLS)
+agreements = figures.numeric(agreements).sort_values(["margin", "client"], ignore_index=True) \
+    .drop(columns=["month", "source_system"])
+st.dataframe(agreements, hide_index=True,
+             column_config=column_config(agreements.columns, "agreements"))
 
 if frames.time_entries.empty:
     st.stop()
@@ -108,10 +105,11 @@ by_week = figures.numeric(weekly).pivot(index=["technician", "team"], columns="w
                                         values="utilisation_percent").reset_index()
 teams = figures.numeric(utilisation.by_team(weekly)).pivot(
     index="team", columns="week", values="utilisation_percent").reset_index()
-pct = {w: st.column_config.NumberColumn(f"week of {w}", format="%.0f%%")
+pct = {w: st.column_config.NumberColumn(f"Week of {w}", format="%.0f%%")
        for w in by_week.columns[2:]}
 left, right = st.columns([3, 2])
-left.dataframe(by_week, hide_index=True, column_config=pct)
-right.dataframe(teams, hide_index=True, column_config=pct)
+left.dataframe(by_week, hide_index=True,
+               column_config=column_config(by_week.columns[:2], "technicians", **pct))
+right.dataframe(teams, hide_index=True, column_config=column_config(teams.columns[:1], **pct))
 st.dataframe(figures.numeric(util), hide_index=True,
              column_config=column_config(util.columns, "technicians"))

@@ -191,6 +191,15 @@ def import_plans(engine, plans: list[Plan], on_progress=None) -> list[FileResult
     return results
 
 
+LABELS = {"field": "Cadence field", "header": "Column in the file",
+          "row_number": "Row in the file", "reason": "Why it is rejected"}
+
+
+def table_of(plan: Plan) -> str:
+    """The store table a plan's rows go to (for their column labels)."""
+    return fields.TABLE[plan.kind]
+
+
 SUMMARY_COLUMNS = {"import": "Import", "file": "File", "source": "From",
                    "what": "What it brought", "imported": "Imported", "undone": "Undone"}
 
