@@ -1,17 +1,22 @@
 """`python -m kpi report [--db URL] [--as-of YYYY-MM-DD] [--weeks N] [--config PATH]
 [--format text|json]` — the weekly report from the store; `python -m kpi qbr --client NAME
---quarter 2026Q3 [--db URL] [--config PATH] --out FILE.xlsx|FILE.pdf` — one client's QBR
-pack (see SPEC, Command line)."""
+--quarter 2026Q3 [--audience client|internal] [--db URL] [--config PATH] --out
+FILE.xlsx|FILE.pdf` — one client's QBR pack; `python -m kpi qbr --all-clients --quarter
+2026Q3 --out-dir DIR [--audience ...]` — every client's workbook and PDF, a line each
+(see SPEC, Command line)."""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
+import re
 import sys
+import time
 from pathlib import Path
 
 from loaders import store
 from loaders.settings import SettingsError, load_effective
+from loaders.settings import logo as load_logo
 from loaders.store import frames as store_frames
 
 from . import frames, qbr, report
@@ -48,46 +53,127 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--weeks", type=_weeks, default=12, help="weeks of trend (default 12)")
     rep.add_argument("--config", help="settings TOML file")
     rep.add_argument("--format", choices=("text", "json"), default="text")
-    pack = sub.add_parser("qbr", help="one client's quarterly business review pack")
-    pack.add_argument("--client", required=True, help="the client's name as in the store")
+    pack = sub.add_parser("qbr", help="a client's quarterly business review pack")
+    who = pack.add_mutually_exclusive_group(required=True)
+    who.add_argument("--client", help="the client's name as in the store")
+    who.add_argument("--all-clients", action="store_true",
+                     help="every client: a workbook and a PDF each, into --out-dir")
     pack.add_argument("--quarter", required=True, help="the quarter, like 2026Q3")
+    pack.add_argument("--audience", choices=qbr.AUDIENCES, default="client",
+                      help="client (default): what the client receives, no revenue, cost, "
+                      "margin, rate, effort index or tier; internal: with them")
     pack.add_argument("--db", help="database URL (default: $CADENCE_DB_URL, else "
                       "sqlite:///cadence.db)")
     pack.add_argument("--config", help="settings TOML file")
-    pack.add_argument("--out", required=True, help="FILE.xlsx (workbook) or FILE.pdf")
+    pack.add_argument("--out", help="FILE.xlsx (workbook) or FILE.pdf (with --client)")
+    pack.add_argument("--out-dir", help="the folder for every client's files "
+                      "(with --all-clients)")
     return parser
 
 
 QBR_WRITERS = {".xlsx": ("xlsx", "to_workbook"), ".pdf": ("pdf", "to_pdf")}
 
 
+def _qbr_arguments(args) -> str | None:
+    """One plain sentence when the qbr options don't go together."""
+    if args.client is not None and not args.out:
+        return "--client needs --out FILE.xlsx or FILE.pdf."
+    if args.all_clients and not args.out_dir:
+        return "--all-clients needs --out-dir DIR."
+    if args.out and args.all_clients:
+        return "--all-clients writes into --out-dir, not --out."
+    if args.out_dir and args.client is not None:
+        return "--client writes one file, --out FILE; --out-dir is for --all-clients."
+    if args.out and Path(args.out).suffix.lower() not in QBR_WRITERS:
+        return f"--out must end in .xlsx or .pdf, not '{Path(args.out).name}'."
+    return None
+
+
+def _write(pack: dict, path: Path, logo: bytes | None) -> None:
+    import importlib  # openpyxl and reportlab only when a pack is written
+
+    module, writer = QBR_WRITERS[path.suffix.lower()]
+    write = getattr(importlib.import_module(f"kpi.render.{module}"), writer)
+    if module == "pdf":
+        write(pack, str(path), logo=logo)
+    else:
+        write(pack, str(path))
+
+
+def file_name(client: str, quarter: str, taken: set[str]) -> str:
+    """A file name (without suffix) for a client's pack: the client's name with anything
+    a file system could trip on replaced, unique among ``taken`` (case-insensitively)."""
+    safe = re.sub(r"[^\w .,&'()\-]", "_", client).strip(" .") or "client"
+    base = f"QBR {quarter} {safe[:80]}"
+    name, k = base, 2
+    while name.lower() in taken:
+        name, k = f"{base} ({k})", k + 1
+    taken.add(name.lower())
+    return name
+
+
 def _qbr(args) -> int:
     """Errors as one plain line on stderr and exit 1, like `report`."""
-    suffix = Path(args.out).suffix.lower()
-    if suffix not in QBR_WRITERS:
-        print(f"error: --out must end in .xlsx or .pdf, not '{Path(args.out).name}'.",
-              file=sys.stderr)
+    problem = _qbr_arguments(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 1
     try:
         qbr.quarter_bounds(args.quarter)
         engine = store.connect(args.db)
         settings = load_effective(engine, args.config)
-        pack = qbr.build_pack(_frames(engine, settings), args.client, args.quarter, settings)
+        logo = load_logo(settings, engine)
+        data = _frames(engine, settings)
+        if args.all_clients:
+            return _all_clients(args, data, settings, logo)
+        pack = qbr.build_pack(data, args.client, args.quarter, settings, args.audience)
     except (ValueError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except (store.StoreError, ImportError) as exc:
         return _store_unreadable(args, exc)
-    import importlib  # openpyxl and reportlab only when a pack is written
     try:
-        module, writer = QBR_WRITERS[suffix]
-        getattr(importlib.import_module(f"kpi.render.{module}"), writer)(pack, args.out)
+        _write(pack, Path(args.out), logo)
     except OSError as exc:
         print(f"error: cannot write {args.out} ({exc.strerror or type(exc).__name__}).",
               file=sys.stderr)
         return 1
     print(f"wrote {args.out}")
     return 0
+
+
+def _all_clients(args, data: frames.Frames, settings: dict, logo: bytes | None) -> int:
+    """Every client's workbook and PDF into --out-dir, a progress line each; a client
+    whose files can't be written gets an error line and the rest go on (exit 1)."""
+    folder = Path(args.out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"error: cannot make {folder} ({exc.strerror or type(exc).__name__}).",
+              file=sys.stderr)
+        return 1
+    names = qbr.clients(data, settings)
+    shared = qbr.shared_for(data, args.quarter, settings, args.audience)
+    taken: set[str] = set()
+    began, failed = time.perf_counter(), 0
+    for i, client in enumerate(names, start=1):   # one pack per client
+        started = time.perf_counter()
+        name = file_name(client, qbr.quarter_label(qbr.quarter_bounds(args.quarter)[0]),
+                         taken)
+        pack = qbr.build_pack(data, client, args.quarter, settings, args.audience, shared)
+        try:
+            for suffix in (".xlsx", ".pdf"):
+                _write(pack, folder / f"{name}{suffix}", logo)
+        except OSError as exc:
+            failed += 1
+            print(f"error: [{i}/{len(names)}] {client}: cannot write in {folder} "
+                  f"({exc.strerror or type(exc).__name__}).", file=sys.stderr)
+            continue
+        print(f"[{i}/{len(names)}] {client}: {name}.xlsx, {name}.pdf "
+              f"({time.perf_counter() - started:.1f} s)", flush=True)
+    print(f"wrote {2 * (len(names) - failed)} files for {len(names) - failed} clients in "
+          f"{folder} ({time.perf_counter() - began:.1f} s)")
+    return 1 if failed else 0
 
 
 def _store_unreadable(args, exc: Exception) -> int:

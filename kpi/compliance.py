@@ -49,14 +49,12 @@ def _percent(met: int, n: int):
     return 100.0 * met / n if n else None
 
 
-def sla_compliance(frames: Frames, start, end, settings: dict,
-                   by: Sequence[str] = ("priority",), basis: bool = False) -> pd.DataFrame:
-    """One row per group: the ``by`` keys, then ``response_n``, ``response_met``,
-    ``response_percent``, ``resolution_n``, ``resolution_met``, ``resolution_percent``."""
-    keys = list(by)
-    unknown = [k for k in keys if k not in GROUP_KEYS]
-    if unknown:
-        raise ValueError(f"sla_compliance can group by {GROUP_KEYS}, not {unknown}")
+def ticket_sla(frames: Frames, start, end, settings: dict) -> pd.DataFrame:
+    """Each ticket's part in ``sla_compliance`` over ``[start, end)``, indexed like
+    ``frames.tickets``: ``priority``, ``team``, then 0/1 columns ``response_n``,
+    ``response_met``, ``response_computed_n``, ``resolution_n``, ``resolution_met``,
+    ``resolution_psa_n``, ``resolution_computed_n`` (a ticket counts on a measure when its
+    ``*_n`` is 1, and was on time when ``*_met`` is 1)."""
     s, e = pd.Timestamp(start), pd.Timestamp(end)
     tickets = frames.tickets
     responded = tickets["first_response_at"]
@@ -88,7 +86,24 @@ def sla_compliance(frames: Frames, start, end, settings: dict,
     frame["resolution_psa_n"] = by_psa.astype(int)
     frame["resolution_computed_n"] = (by_clock & tickets["resolution_due_at"].isna()
                                       ).astype(int)
-    frame = frame.loc[(frame["response_n"] + frame["resolution_n"]) > 0]
+    return frame
+
+
+def sla_compliance(frames: Frames, start, end, settings: dict,
+                   by: Sequence[str] = ("priority",), basis: bool = False) -> pd.DataFrame:
+    """One row per group: the ``by`` keys, then ``response_n``, ``response_met``,
+    ``response_percent``, ``resolution_n``, ``resolution_met``, ``resolution_percent``."""
+    return summarise(ticket_sla(frames, start, end, settings), by, basis)
+
+
+def summarise(per_ticket: pd.DataFrame, by: Sequence[str] = ("priority",),
+              basis: bool = False) -> pd.DataFrame:
+    """``sla_compliance`` from ``ticket_sla`` rows (any subset of them: one client's)."""
+    keys = list(by)
+    unknown = [k for k in keys if k not in GROUP_KEYS]
+    if unknown:
+        raise ValueError(f"sla_compliance can group by {GROUP_KEYS}, not {unknown}")
+    frame = per_ticket.loc[(per_ticket["response_n"] + per_ticket["resolution_n"]) > 0]
     counts = ["response_n", "response_met", "resolution_n", "resolution_met", *BASIS]
     if keys:
         grouped = frame.groupby(keys, sort=True)[counts].sum().reset_index()

@@ -5,10 +5,12 @@
     number(46.33, "percent", 1)    -> "46.3%"
     number(12.5, "hours")          -> "12.5 h"
     number(None, "percent")        -> "–"
+    number(pd.Timestamp("2026-07-01"), "month")  -> "Jul 2026"
 
-Units: count, percent, currency, hours, ratio, days. ``digits`` overrides the unit's
-default decimals; ``missing`` is what an absent value reads as; ``minus`` is the sign of a
-negative number (plain-text e-mail takes the ASCII hyphen).
+Units: count, percent, currency, hours, ratio, days; date, datetime and month (of a date).
+``digits`` overrides the unit's default decimals; ``missing`` is what an absent value
+reads as; ``minus`` is the sign of a negative number (plain-text e-mail takes the ASCII
+hyphen).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ CURRENCY = "$"
 MINUS = "\u2212"
 MISSING = "–"
 DIGITS = {"count": 0, "percent": 0, "currency": 0, "hours": 1, "ratio": 2, "days": 1}
+DATES = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%d %H:%M", "month": "%b %Y"}
 
 
 def is_missing(value) -> bool:
@@ -33,6 +36,8 @@ def number(value, unit: str | None, digits: int | None = None, missing: str = MI
            minus: str = MINUS) -> str:
     if is_missing(value):
         return missing
+    if unit in DATES:
+        return value.strftime(DATES[unit]) if hasattr(value, "strftime") else str(value)
     if isinstance(value, bool) or unit in (None, "text") and not isinstance(value, (int, float)):
         return str(value)
     value = float(value) if not isinstance(value, int) else value

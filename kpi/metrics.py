@@ -98,6 +98,22 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
            "Of tickets done in the period, the share reopened at least once."),
     Metric("lag_days", "Time-entry lag", "days", False,
            "Days between the work date and the day the time was entered."),
+    # The QBR pack (kpi.qbr): a client's quarter against the one before.
+    Metric("tickets_opened", "Tickets opened", "count", None, "Tickets created in the period."),
+    Metric("tickets_closed", "Tickets resolved or closed", "count", True,
+           "Tickets resolved (else closed) in the period; cancelled ones are not counted."),
+    Metric("tickets_cancelled", "Tickets cancelled", "count", None,
+           "Tickets cancelled in the period: neither resolved nor closed."),
+    Metric("tickets_open_at_end", "Open at the end", "count", False,
+           "Tickets created before the period's end and not yet done by then."),
+    Metric("included_hours", "Included hours", "hours", None,
+           "Hours a month the client's block agreements include, by the days each is "
+           "active in the month."),
+    Metric("remaining_hours", "Hours left", "hours", None,
+           "Included hours not used in the month (they do not roll over)."),
+    Metric("overage_hours", "Hours over", "hours", False,
+           "Hours worked beyond the included hours in the month; a quarter's is the sum "
+           "of its months'."),
 )}
 
 # Other columns of the KPI tables: column -> (label, unit).
@@ -118,6 +134,21 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "hours_left": ("Hours left", "hours"), "due": ("Due", "text"),
     "billable_hours": ("Billable hours", "hours"),
     "capacity_hours": ("Capacity", "hours"), "client_hours": ("Client hours", "hours"),
+    # the QBR pack's tables (dates are date cells in its workbook)
+    "week_from": ("Week from", "date"), "days_in_quarter": ("Days in the quarter", "count"),
+    "cancelled": ("Cancelled", "count"), "month_start": ("Month", "month"),
+    "response_target_hours": ("Response target", "hours"),
+    "resolution_target_hours": ("Resolution target", "hours"),
+    "previous_response_percent": ("Response SLA, quarter before", "percent"),
+    "previous_resolution_percent": ("Resolution SLA, quarter before", "percent"),
+    "judged_by": ("Judged by", "text"), "csat_note": ("Note", "text"),
+    "csat_responses": ("CSAT responses", "count"),
+    "previous_tickets": ("Tickets, quarter before", "count"),
+    "tickets_change": ("Change", "count"), "responded": ("Responded", "datetime"),
+    "response_sla": ("Response SLA", "text"), "resolution_sla": ("Resolution SLA", "text"),
+    "reopens": ("Reopened", "count"),
+    "opened_at": ("Created", "datetime"), "done_at": ("Resolved or closed", "datetime"),
+    "as_of_date": ("Cut-off", "date"),
 }
 
 # A column name in several tables takes the label of the first that declares it (the

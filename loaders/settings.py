@@ -33,6 +33,9 @@ DEFAULTS: dict = {
     "tiers": {"window_months": 3, "effort_threshold": 1.2},
     # The scale of numeric CSAT ratings whose preset or mapping names none: 3, 5 or 10.
     "csat": {"scale": 5},
+    # The QBR pack's cover: the MSP's name, and a logo file (PNG or JPEG, at most 2 MB);
+    # without a file, the logo uploaded on the Settings page (kept in the store) is used.
+    "qbr": {"msp_name": "", "logo": ""},
     "status": {},         # a PSA's own status words -> open, waiting, resolved, closed, cancelled
     # How to read 03/04/2026 when no value in the file settles it: "auto" refuses such a
     # file, "day_first" or "month_first" decide for every file.
@@ -142,6 +145,11 @@ def validate(settings: dict, where: str = "settings") -> dict:
     if settings["csat"]["scale"] not in CSAT_SCALES or isinstance(settings["csat"]["scale"],
                                                                    bool):
         problems.append("csat.scale must be 3, 5 or 10 (the highest score of the survey)")
+    qbr = settings["qbr"]
+    if not isinstance(qbr["msp_name"], str) or len(qbr["msp_name"]) > 100:
+        problems.append("qbr.msp_name must be a name of at most 100 characters")
+    if not isinstance(qbr["logo"], str):
+        problems.append("qbr.logo must be the path of a PNG or JPEG file, or \"\"")
     for word, cls in settings["status"].items():
         if cls not in STATUS_CLASSES:
             problems.append(f"status.\"{word}\" must map to one of {', '.join(STATUS_CLASSES)}")
@@ -213,3 +221,71 @@ def save(engine, settings: dict) -> int:
         conn.execute(insert(app_settings).values(
             name=STORE_KEY, toml=text, updated_at=dt.datetime.now().replace(microsecond=0)))
         return rerate_csat(conn, settings["csat"]["scale"])
+
+
+# ---------------------------------------------------------------------------- the logo
+LOGO_KEY = "qbr_logo"          # the app_settings row holding the uploaded logo (base64)
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+_IMAGE_STARTS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")   # PNG, JPEG
+
+
+def logo_problem(data: bytes, name: str = "The file") -> str | None:
+    """One plain sentence when ``data`` can't be the cover's logo (None: it can)."""
+    if len(data) > LOGO_MAX_BYTES:
+        return (f"{name} is {len(data) / 1024 / 1024:.1f} MB; the logo must be at most 2 MB. "
+                "Save a smaller PNG or JPEG and upload that.")
+    if not data.startswith(_IMAGE_STARTS):
+        return f"{name} is not a PNG or JPEG image; choose a PNG or JPEG file for the logo."
+    try:
+        from PIL import Image
+        import io
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except ImportError:   # no Pillow: the header check above is all there is
+        pass
+    except Exception:
+        return f"{name} looks like an image but cannot be read; save it again as PNG or JPEG."
+    return None
+
+
+def save_logo(engine, data: bytes | None) -> None:
+    """Keep ``data`` (checked with ``logo_problem`` first) as the cover's logo; None
+    removes it."""
+    import base64
+
+    from sqlalchemy import delete, insert
+
+    from .store.schema import app_settings
+    if data is not None and (problem := logo_problem(data)):
+        raise SettingsError(problem)
+    with engine.begin() as conn:
+        conn.execute(delete(app_settings).where(app_settings.c.name == LOGO_KEY))
+        if data is not None:
+            conn.execute(insert(app_settings).values(
+                name=LOGO_KEY, toml=base64.b64encode(data).decode("ascii"),
+                updated_at=dt.datetime.now().replace(microsecond=0)))
+
+
+def logo(settings: dict, engine=None) -> bytes | None:
+    """The cover's logo: the file ``qbr.logo`` names, else the one kept in the store."""
+    path = settings["qbr"]["logo"]
+    if path:
+        try:
+            data = Path(path).expanduser().read_bytes()
+        except OSError as exc:
+            raise SettingsError(f"qbr.logo: cannot read '{path}' ({exc.strerror or exc}); "
+                                "check the path.") from None
+        if problem := logo_problem(data, f"qbr.logo '{path}'"):
+            raise SettingsError(problem)
+        return data
+    if engine is None:
+        return None
+    import base64
+
+    from sqlalchemy import select
+
+    from .store.schema import app_settings
+    with engine.connect() as conn:
+        text = conn.execute(select(app_settings.c.toml).where(
+            app_settings.c.name == LOGO_KEY)).scalar_one_or_none()
+    return base64.b64decode(text) if text else None

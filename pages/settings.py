@@ -112,6 +112,13 @@ with st.form("settings"):
         format_func={"auto": "refuse such a file", "day_first": "day first (3 April)",
                      "month_first": "month first (4 March)"}.get,
         index=orders.index(new["import"]["date_order"]), key="date_order")
+    st.subheader("QBR cover")
+    left, right = st.columns(2)
+    new["qbr"]["msp_name"] = left.text_input("Your company's name", new["qbr"]["msp_name"],
+                                             max_chars=100).strip()
+    logo_file = right.file_uploader("Logo (PNG or JPEG, at most 2 MB)", key="qbr_logo",
+                                    help="Kept in the store; printed on the PDF's cover.")
+    drop_logo = right.checkbox("Remove the logo", key="qbr_logo_remove")
     if can_see_money(role):
         st.subheader("Costs and rates")
         labor = new["labor"]
@@ -139,7 +146,13 @@ with st.form("settings"):
 
 if submitted:
     try:
+        logo = None if drop_logo or logo_file is None else logo_file.getvalue()
+        problem = logo is not None and settings_mod.logo_problem(logo, logo_file.name)
+        if problem:
+            raise settings_mod.SettingsError(problem + " Nothing was saved.")
         settings_mod.save(engine, new)
+        if logo is not None or drop_logo:
+            settings_mod.save_logo(engine, logo)
         saved = new
         st.cache_data.clear()
         st.success("Saved. The dashboard and the command line (without --config) now use "

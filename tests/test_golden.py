@@ -82,4 +82,4 @@ def test_qbr_workbook_cells_equal_their_golden_copy(sample_db_url, tmp_path):
 
 
 # The owner's internal pack: every number of the QBR, money included.
-GOLDEN_QBR_ARGS: tuple[str, ...] = ()
+GOLDEN_QBR_ARGS: tuple[str, ...] = ("--audience", "internal")

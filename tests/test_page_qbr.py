@@ -1,19 +1,20 @@
-"""The QBR page (pages/qbr.py) on the bundled sample MSP, run by Streamlit's AppTest."""
+"""The QBR page (pages/qbr.py) on the bundled sample MSP, run by Streamlit's AppTest:
+the audience switch, the downloads at the top, and the pack's numbers as kpi.qbr makes
+them."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi import frames as kpi_frames
 from kpi import qbr
+from kpi.render import pack as shown
 from loaders import store
 from loaders.settings import load_effective
 from loaders.store import frames as store_frames
-from pages._lib.formats import hours, percent
 from tests.conftest import ROOT
 
-CLIENT, QUARTER = "Bayside Dental", "2026Q3"
+CLIENT, QUARTER = "Trident Marine Supply", "2026Q3"
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +27,9 @@ def expected(sample_url) -> dict:
     engine = store.connect(sample_url)
     settings = load_effective(engine)
     frames = kpi_frames.make(store_frames.read(engine, sole_user=False), settings)
-    pack = qbr.build_pack(frames, CLIENT, QUARTER, settings)
+    packs = {a: qbr.build_pack(frames, CLIENT, QUARTER, settings, a) for a in qbr.AUDIENCES}
     engine.dispose()
-    return pack
+    return packs
 
 
 def _app(sample_url, monkeypatch, role: str) -> AppTest:
@@ -38,51 +39,72 @@ def _app(sample_url, monkeypatch, role: str) -> AppTest:
     return at.run()
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    out = []
-    for r in frame.to_dict("records"):
-        out.append({k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else
-                        round(float(v), 6) if isinstance(v, float) else v)
-                    for k, v in r.items()})
-    return out
+def same(shown_frame, expected_frame) -> bool:
+    """The page's table holds these cells under these headers."""
+    return list(shown_frame.columns) == list(expected_frame.columns) and \
+        shown_frame.astype(str).to_numpy().tolist() == \
+        expected_frame.astype(str).to_numpy().tolist()
 
 
-def test_owner_sees_the_pack_of_the_chosen_client_and_quarter(sample_url, monkeypatch,
-                                                              expected):
+def test_the_client_audience_by_default_with_the_downloads_first(sample_url, monkeypatch,
+                                                                 expected):
     at = _app(sample_url, monkeypatch, "owner")
     assert not at.exception
     # The sample runs to 2026-11-22: the last full quarter before that is 2026Q3.
     assert at.selectbox(key="qbr_quarter").value == QUARTER
-    at.selectbox(key="qbr_client").select(CLIENT)
-    at.selectbox(key="qbr_quarter").select(QUARTER)
-    at.run()
-    assert not at.exception
-    s = expected["summary"]
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Tickets opened"] == str(s["tickets_opened"])
-    assert metrics["Tickets closed"] == str(s["tickets_closed"])
-    assert metrics["Response SLA"] == percent(s["response_percent"], 1)
-    assert metrics["Resolution SLA"] == percent(s["resolution_percent"], 1)
-    assert metrics[f"CSAT (n={s['csat_responses']})"] == percent(s["csat_percent_positive"], 1)
-    assert metrics["Hours worked"] == hours(s["hours"])
-    assert metrics["Tier at quarter end"] == s["tier"]
-    frames = [d.value for d in at.dataframe]
-    for i, key in enumerate(["sla", "csat", "categories", "hours", "agreements", "tier",
-                             "tickets"]):
-        assert _records(frames[i]) == _records(expected[key]), key
-    assert "revenue" in frames[3].columns  # the owner sees money
-    assert any(f"Movement over the quarter: {s['tier_movement']}" == t.value for t in at.text)
-    labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Excel workbook", "PDF"]
-
-
-def test_manager_sees_no_money(sample_url, monkeypatch, expected):
-    at = _app(sample_url, monkeypatch, "manager")
+    assert at.radio(key="qbr_audience").value == "client"
     at.selectbox(key="qbr_client").select(CLIENT).run()
     assert not at.exception
-    frames = [d.value for d in at.dataframe]
-    assert list(frames[3].columns) == ["month", "hours"]
-    assert not any(c in qbr.MONEY_COLUMNS for f in frames for c in f.columns)
+    # the downloads come before the first section
+    order = [e.type if e.type != "subheader" else e.value for e in at.main
+             if e.type in ("download_button", "subheader")]
+    assert order[:3] == ["download_button", "download_button", "What changed"]
+    pack = expected["client"]
+    assert [t.value for t in at.text][:len(pack["sentences"])] == pack["sentences"]
+    comparison, _ = shown.comparison_display(pack)
+    assert same(at.dataframe[0].value, comparison)
+    subheaders = [s.value for s in at.subheader]
+    assert "Effort-to-revenue tier (internal)" not in subheaders
+    assert "Hours against included hours" in subheaders
+    hours, _ = shown.display(pack["hours"])
+    assert any(same(d.value, hours) for d in at.dataframe)
+    for frame in at.dataframe:   # nothing internal on the client's view
+        columns = " ".join(frame.value.columns).lower()
+        assert "revenue" not in columns and "effort" not in columns
+    assert "no revenue, cost, margin, rate, effort index or tier" in at.caption[0].value
+
+
+def test_switching_to_internal_adds_the_economics_for_the_owner(sample_url, monkeypatch,
+                                                                expected):
+    at = _app(sample_url, monkeypatch, "owner")
+    at.selectbox(key="qbr_client").select(CLIENT).run()
+    at.radio(key="qbr_audience").set_value("internal").run()
+    assert not at.exception
+    assert "Effort-to-revenue tier (internal)" in [s.value for s in at.subheader]
+    hours, _ = shown.display(expected["internal"]["hours"])
+    assert any(same(d.value, hours) for d in at.dataframe)
+    assert "Revenue" in hours.columns
+    assert at.caption[0].value.endswith("Internal preparation: not for the client.")
+    assert [b.proto.label for b in at.get("download_button")] == ["Excel workbook", "PDF"]
+    # and back to the client's
+    at.radio(key="qbr_audience").set_value("client").run()
+    assert "Effort-to-revenue tier (internal)" not in [s.value for s in at.subheader]
+
+
+def test_a_managers_internal_view_has_the_tier_but_no_money(sample_url, monkeypatch,
+                                                            expected):
+    at = _app(sample_url, monkeypatch, "manager")
+    at.selectbox(key="qbr_client").select(CLIENT).run()
+    at.radio(key="qbr_audience").set_value("internal").run()
+    assert not at.exception
+    assert "Effort-to-revenue tier (internal)" in [s.value for s in at.subheader]
+    bare, _ = shown.display(qbr.without_money(expected["internal"])["hours"])
+    assert any(same(d.value, bare) for d in at.dataframe)
+    for frame in at.dataframe:
+        text = " ".join(frame.value.columns) + " ".join(
+            str(v) for v in frame.value.to_numpy().ravel())
+        assert "$" not in text and "Revenue" not in text
+    assert "money is the owner's" in at.caption[0].value
     assert len(at.get("download_button")) == 2
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -139,3 +140,55 @@ def test_the_new_settings_are_edited_and_saved(sample_store):
     assert stored["status"] == {"Parts Ordered": "waiting"}
     internal = next(m for m in page().multiselect if m.label.startswith("Internal clients"))
     assert internal.value == stored["labor"]["internal_clients"]
+
+
+def _png(size: int = 0) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "#1F6FEB").save(buffer, format="PNG")
+    return buffer.getvalue() + b"\0" * size   # Pillow reads past trailing bytes
+
+
+def test_the_qbr_cover_name_and_logo(sample_store):
+    at = page()
+    next(t for t in at.text_input if t.label == "Your company's name").set_value("Northwind")
+    at.file_uploader(key="qbr_logo").set_value(("logo.png", _png(), "image/png"))
+    save(at)
+    assert not at.exception and not at.error
+    stored = settings_mod.load_effective(sample_store)
+    assert stored["qbr"]["msp_name"] == "Northwind"
+    assert settings_mod.logo(stored, sample_store) == _png()
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("notes.txt", b"hello", "notes.txt is not a PNG or JPEG image; choose a PNG or JPEG "
+     "file for the logo. Nothing was saved."),
+    ("huge.png", None, "huge.png is 2.5 MB; the logo must be at most 2 MB. Save a smaller "
+     "PNG or JPEG and upload that. Nothing was saved."),
+    ("broken.png", b"\x89PNG\r\n\x1a\n" + b"x" * 50, "broken.png looks like an image but "
+     "cannot be read; save it again as PNG or JPEG. Nothing was saved."),
+])
+def test_a_logo_that_is_no_image_or_too_big_gets_a_plain_message(sample_store, name, data,
+                                                                  message):
+    data = data if data is not None else _png(int(2.5 * 1024 * 1024) - len(_png()))
+    before = settings_mod.load_effective(sample_store)
+    logo = settings_mod.logo(before, sample_store)
+    at = page()
+    next(n for n in at.number_input
+         if n.label == "Review threshold (aged tickets per team)").set_value(9)
+    at.file_uploader(key="qbr_logo").set_value((name, data, "image/png"))
+    save(at)
+    assert not at.exception
+    assert [e.value for e in at.error] == [message]
+    assert settings_mod.load_effective(sample_store) == before   # nothing was saved
+    assert settings_mod.logo(before, sample_store) == logo
+
+
+def test_the_logo_can_be_removed(sample_store):
+    settings_mod.save_logo(sample_store, _png())
+    at = page()
+    next(c for c in at.checkbox if c.label == "Remove the logo").check()
+    save(at)
+    assert not at.exception and not at.error
+    assert settings_mod.logo(settings_mod.load_effective(sample_store), sample_store) is None
