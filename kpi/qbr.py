@@ -40,8 +40,9 @@ Decisions:
   days it is active in the month (``margin.agreement_months``). Time entries don't say
   which agreement they count against, so a client with two blocks has their hours set
   against both together. Hours left and hours over are per month (nothing rolls over);
-  the quarter's are the sums of its months', so included − worked = left − over, per
-  month and per quarter. A month without a block agreement has no included hours.
+  the quarter's are the sums of its months', so included − worked = left − over in each
+  month with a block and over those months together. A month without a block agreement
+  has no included hours (not zero: nothing was set against it).
 - **Tier** (internal): ``tiers.client_tiers`` at the quarter's start and end.
 - **Ticket list**: every ticket opened, first responded to or done in the quarter, or
   still open at its end, with its SLA verdicts ("on time", "late"; "past due" for one
@@ -312,37 +313,30 @@ def _comments(mine: Frames, start, end) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- categories
-def _categories(mine: Frames, start, end, before) -> pd.DataFrame:
-    now = top_categories(mine, start, end, TOP_CATEGORIES)
-    then = top_categories(mine, before, start, TOP_CATEGORIES)
-    names = list(now["category"]) + [c for c in then["category"] if c not in set(now["category"])]
-    t = mine.tickets
-    created = t["created_at"]
-    cats = t["category"].fillna(UNCATEGORISED)
-    this = cats[(created >= start) & (created < end)].value_counts()
-    prev = cats[(created >= before) & (created < start)].value_counts()
-    total = int(this.sum())
-    out = pd.DataFrame({"category": pd.Series(names, dtype=object),
-                        "tickets": [int(this.get(n, 0)) for n in names],
-                        "previous_tickets": [int(prev.get(n, 0)) for n in names]})
-    out["share"] = 100.0 * out["tickets"] / total if total else 0.0
-    out["tickets_change"] = out["tickets"] - out["previous_tickets"]
-    out = out.sort_values(["tickets", "previous_tickets", "category"],
-                          ascending=[False, False, True], ignore_index=True)
-    return out[["category", "tickets", "share", "previous_tickets", "tickets_change"]]
-
-
 def category_counts(mine: Frames, start, end, before) -> pd.DataFrame:
-    """Every category's tickets in the quarter and the quarter before (for the
-    sentences: a category can fall out of the top ten)."""
+    """Every category's tickets created in the quarter and in the quarter before (the
+    sentences read them all: a category can fall out of the top ten)."""
     t = mine.tickets
     created = t["created_at"]
     cats = t["category"].fillna(UNCATEGORISED)
     this = cats[(created >= start) & (created < end)].value_counts()
     prev = cats[(created >= before) & (created < start)].value_counts()
     both = pd.concat([this.rename("tickets"), prev.rename("previous_tickets")], axis=1)
-    both = both.fillna(0).astype(int).rename_axis("category").reset_index()
-    return both
+    return both.fillna(0).astype(int).rename_axis("category").reset_index()
+
+
+def _categories(mine: Frames, counts: pd.DataFrame, start, end, before) -> pd.DataFrame:
+    """The ten largest of the quarter and of the quarter before, with both counts."""
+    now = top_categories(mine, start, end, TOP_CATEGORIES)["category"]
+    then = top_categories(mine, before, start, TOP_CATEGORIES)["category"]
+    out = counts.loc[counts["category"].isin(set(now) | set(then))].copy()
+    out["category"] = out["category"].astype(object)
+    total = int(counts["tickets"].sum())
+    out["share"] = 100.0 * out["tickets"] / total if total else 0.0
+    out["tickets_change"] = out["tickets"] - out["previous_tickets"]
+    out = out.sort_values(["tickets", "previous_tickets", "category"],
+                          ascending=[False, False, True], ignore_index=True)
+    return out[["category", "tickets", "share", "previous_tickets", "tickets_change"]]
 
 
 # ---------------------------------------------------------------------------- hours
@@ -573,6 +567,7 @@ def build_pack(frames: Frames, client: str, quarter: str, settings: dict,
                         "csat_percent_positive": c["percent_positive"],
                         "csat_responses": int(c["responses"])})
     aged = shared["aged"].reindex(tickets.index, fill_value=False)
+    counts = category_counts(mine, start, end, before)
 
     pack = {
         "client": client, "quarter": quarter_label(start),
@@ -585,7 +580,7 @@ def build_pack(frames: Frames, client: str, quarter: str, settings: dict,
         "months": _by_month(tickets, start, end, before, labels),
         "sla": sla, "sla_notes": sla_notes, "csat": csat,
         "comments": _comments(mine, start, end),
-        "categories": _categories(mine, start, end, before),
+        "categories": _categories(mine, counts, start, end, before),
         "hours": hours, "hours_notes": _hours_notes(blocks, start),
         "agreements": _agreements(mine, start, end),
         "tickets": _ticket_list(mine, start, end, verdicts, aged),
@@ -612,8 +607,7 @@ def build_pack(frames: Frames, client: str, quarter: str, settings: dict,
         "measure": keys, "quarter": _object([now[k] for k in keys]),
         "previous": _object([then[k] for k in keys]),
         "change": _object([_change(k, now[k], then[k]) for k in keys])})
-    pack["sentences"] = what_changed(now, then, category_counts(mine, start, end, before),
-                                     hours.iloc[:3])
+    pack["sentences"] = what_changed(now, then, counts, hours.iloc[:3])
     return _for_audience(pack)
 
 

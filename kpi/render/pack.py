@@ -116,7 +116,8 @@ def partial_weeks_note(pack: dict) -> str | None:
 def notable_note(pack: dict) -> str:
     others = len(pack["tickets"]) - len(pack["notable"])
     return (f"P1 and P2 tickets, reopened tickets and those late on their SLA: "
-            f"{len(pack['notable'])} of the quarter's {len(pack['tickets'])} tickets. "
+            f"{len(pack['notable'])} of the {len(pack['tickets'])} tickets opened, worked on "
+            "or still open in the quarter. "
             f"The {others} other{'' if others == 1 else 's'} "
             f"{'is' if others == 1 else 'are'} listed in the workbook.")
 

@@ -31,7 +31,6 @@ PAD = 8   # points of padding in a cell, left and right together
 
 
 def _fonts() -> None:
-    from reportlab import rl_config  # noqa: F401  (reportlab's own font folder)
     import reportlab
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -74,7 +73,7 @@ def to_pdf(pack: dict, path_or_buffer, logo: bytes | None = None) -> None:
     from reportlab.graphics.charts.legends import Legend
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
-    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.enums import TA_LEFT, TA_RIGHT
     from reportlab.lib.pagesizes import landscape, letter
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import inch
@@ -88,8 +87,10 @@ def to_pdf(pack: dict, path_or_buffer, logo: bytes | None = None) -> None:
     frame_w, frame_h = page_w - 2 * margin, page_h - 2 * margin - 14
     base = getSampleStyleSheet()
     body = base["BodyText"].clone("qbr-body", fontName=FONT, fontSize=9, leading=12)
-    note = body.clone("qbr-note", fontSize=8, leading=10.5, textColor=colors.HexColor(MUTED))
-    h1 = base["Title"].clone("qbr-title", fontName=BOLD, fontSize=26, leading=32)
+    note = body.clone("qbr-note", fontSize=8, leading=10.5, spaceAfter=3,
+                      textColor=colors.HexColor(MUTED))
+    h1 = base["Title"].clone("qbr-title", fontName=BOLD, fontSize=26, leading=32,
+                             alignment=TA_LEFT)
     h2 = base["Heading2"].clone("qbr-h2", fontName=BOLD, fontSize=13, leading=16,
                                 spaceBefore=4, spaceAfter=4, keepWithNext=1)
     cell = body.clone("qbr-cell", fontSize=8, leading=10)
