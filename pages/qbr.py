@@ -87,14 +87,14 @@ st.subheader("What changed")
 for sentence in pack["sentences"]:
     st.text(sentence)
 data, right_aligned = shown.comparison_display(pack)
-st.dataframe(data, hide_index=True, key="qbr_comparison", column_config={
+st.dataframe(data, hide_index=True, key="qbr_comparison", height="content", column_config={
     c: st.column_config.TextColumn(alignment="right") for c in right_aligned})
 
 st.subheader("Tickets opened and closed per week")
 weeks = pack["volume"].assign(week=shown.week_labels(pack["volume"]))
 chart = weeks.melt("week", ["opened", "closed"], "tickets", "count")
-st.plotly_chart(px.bar(chart, x="week", y="count", color="tickets", barmode="group"),
-                key="qbr_volume")
+figure = px.bar(chart, x="week", y="count", color="tickets", barmode="group")
+st.plotly_chart(figure.update_xaxes(type="category"), key="qbr_volume")   # "07-06" no date
 note = shown.partial_weeks_note(pack)
 if note:
     st.caption(note)
