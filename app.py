@@ -15,6 +15,7 @@ st.set_page_config(page_title="Cadence", page_icon=ICON, layout="wide")
 
 PAGES = [  # (file, title, icon, key in PAGE_ROLES)
     ("pages/weekly_review.py", "Weekly review", ":material/event_repeat:", "weekly"),
+    ("pages/today.py", "Today", ":material/today:", "today"),
     ("pages/margins.py", "Margins", ":material/payments:", "margins"),
     ("pages/client_tiers.py", "Client tiers", ":material/scatter_plot:", "tiers"),
     ("pages/qbr.py", "QBR", ":material/summarize:", "qbr"),
@@ -26,7 +27,11 @@ role = current_role()
 visible = [st.Page(path, title=title, icon=icon, default=(key == "weekly"))
            for path, title, icon, key in PAGES
            if role is None or role in PAGE_ROLES[key] or key == "weekly"]
-navigation = st.navigation(visible)
+wall_screen = st.query_params.get("tv") == "1"   # the Today page on the service desk's screen
+navigation = st.navigation(visible, position="hidden" if wall_screen else "sidebar")
+if wall_screen:
+    navigation.run()
+    st.stop()
 
 engine = get_engine()
 latest, last_import = freshness(engine)

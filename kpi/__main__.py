@@ -1,7 +1,8 @@
 """`python -m kpi report [--db URL] [--as-of YYYY-MM-DD] [--weeks N] [--config PATH]
 [--format text|json]` — the weekly report from the store; `python -m kpi qbr --client NAME
 --quarter 2026Q3 [--db URL] [--config PATH] --out FILE.xlsx|FILE.pdf` — one client's QBR
-pack (see SPEC, Command line)."""
+pack (see SPEC, Command line); `python -m kpi actions [--db URL] [--open] [--team NAME]
+[--format text|csv]` — the actions agreed in the weekly reviews."""
 from __future__ import annotations
 
 import argparse
@@ -14,7 +15,8 @@ from loaders import store
 from loaders.settings import SettingsError, load_effective
 from loaders.store import frames as store_frames
 
-from . import frames, qbr, report
+from . import frames, periods, qbr, report
+from .render import actions as actions_render
 from .render import text
 
 
@@ -55,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
                       "sqlite:///cadence.db)")
     pack.add_argument("--config", help="settings TOML file")
     pack.add_argument("--out", required=True, help="FILE.xlsx (workbook) or FILE.pdf")
+    act = sub.add_parser("actions", help="the actions agreed in the weekly reviews")
+    act.add_argument("--db", help="database URL (default: $CADENCE_DB_URL, else "
+                     "sqlite:///cadence.db)")
+    act.add_argument("--open", action="store_true", help="only the open actions")
+    act.add_argument("--team", help="only this team's actions")
+    act.add_argument("--format", choices=("text", "csv"), default="text")
     return parser
 
 
@@ -96,10 +104,26 @@ def _store_unreadable(args, exc: Exception) -> int:
     return 1
 
 
+def _actions(args) -> int:
+    try:
+        found = store.review_actions(store.connect(args.db),
+                                     status="open" if args.open else None,
+                                     teams=[args.team] if args.team is not None else None)
+    except (store.StoreError, ImportError) as exc:
+        return _store_unreadable(args, exc)
+    if args.format == "csv":
+        sys.stdout.write(actions_render.to_csv(found))
+    else:
+        print(actions_render.to_text(found))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "qbr":
         return _qbr(args)
+    if args.command == "actions":
+        return _actions(args)
     try:
         engine = store.connect(args.db)
         settings = load_effective(engine, args.config)
@@ -108,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
             print("error: the store holds no tickets yet; import exports first with "
                   "`python -m loaders import FILE...`.", file=sys.stderr)
             return 1
+        # The actions are read before the frames, which may read the store in place.
+        actions_tail = "" if args.format == "json" else actions_render.report_section(
+            store.review_actions(engine, status="open",
+                                 raised_through=periods.week_start(as_of)),
+            store.any_reviews(engine))
         result = report.build(_frames(engine, settings), as_of, settings, args.weeks)
     except (SettingsError, frames.FramesError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -117,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.format == "json":
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        print(text.to_text(result, settings["sla"]["review_threshold"]))
+        print(text.to_text(result, settings["sla"]["review_threshold"]) + actions_tail)
     return 0
 
 

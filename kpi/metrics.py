@@ -77,6 +77,13 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
            "Of tickets done in the period, the share reopened at least once."),
     Metric("lag_days", "Time-entry lag", "days", False,
            "Days between the work date and the day the time was entered."),
+    Metric("median_response_hours", "Median time to first response", "hours", False,
+           "Of tickets first responded to in the period, the median time from creation to "
+           "the first response, on the SLA clock (business hours unless it is 24x7)."),
+    Metric("median_resolution_hours", "Median time to resolution", "hours", False,
+           "Of tickets resolved (else closed) in the period, cancelled ones aside, the "
+           "median time from creation, on the SLA clock (business hours unless it is "
+           "24x7)."),
 )}
 
 # Other columns of the KPI tables: column -> (label, unit).
@@ -95,6 +102,17 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "billable_hours": ("Billable hours", "hours"), "capacity": ("Capacity", "hours"),
     "logged_percent": ("Logged", "percent"),
 }
+# The weekly review's ticket flow and speed (kpi.flow) and the daily stand-up (kpi.today).
+COLUMNS.update({
+    "new": ("New", "count"), "reopened": ("Reopened", "count"),
+    "escalated": ("Escalated", "count"), "responded": ("Responded", "count"),
+    "resolved": ("Resolved", "count"), "csat_responses": ("CSAT responses", "count"),
+    "response_target_hours": ("Response target", "hours"),
+    "resolution_target_hours": ("Resolution target", "hours"),
+    "past_due": ("Past due", "count"), "due_soon": ("Due by next close", "count"),
+    "new_urgent": ("New P1/P2", "count"), "hours_over": ("Over by", "hours"),
+    "hours_left": ("Left", "hours"), "waiting": ("Waiting", "count"),
+})
 
 # A column name in several tables takes the label of the first that declares it (the
 # technicians' "name" reads "Technician" there; an agreement's "Name" elsewhere).

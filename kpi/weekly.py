@@ -22,7 +22,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from . import aged, backlog, breach, csat, margin, periods, tiers
+from . import aged, backlog, breach, csat, flow, margin, periods, tiers
 from .frames import Frames
 
 WEEKS = 12
@@ -71,6 +71,17 @@ class WeeklyReview:
     @cached_property
     def breach(self) -> pd.DataFrame:
         return breach.about_to_breach(self._tickets, self.at, self.settings)
+
+    @cached_property
+    def flow(self) -> pd.DataFrame:
+        """New, closed, reopened and escalated per week (``kpi.flow``)."""
+        return flow.ticket_flow(self._tickets, self.week_starts)
+
+    @cached_property
+    def speed(self) -> pd.DataFrame:
+        """This week's median times to first response and resolution per priority, beside
+        the SLA targets and compliance (``kpi.flow.by_priority``)."""
+        return flow.by_priority(self.view, self.week, self.cutoff, self.settings)
 
     @cached_property
     def comments(self) -> pd.DataFrame:

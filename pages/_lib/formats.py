@@ -41,3 +41,14 @@ def column_config(columns, table: str | None = None, **override) -> dict:
             config[column] = st.column_config.Column(name)
     config.update(override)
     return config
+
+
+# Markdown (CommonMark lets a backslash escape any ASCII punctuation) and Streamlit's own
+# directives (:material/...:, $...$) read these characters.
+_MARKDOWN = frozenset("\\`*_{}[]()#+-.!|<>~$:=&\"'")
+
+
+def plain(text) -> str:
+    """Text from data or people (a name, a topic) made safe to put in a Markdown string
+    such as a message: every Markdown character escaped, line breaks as spaces."""
+    return "".join("\\" + c if c in _MARKDOWN else c for c in " ".join(str(text).split()))
