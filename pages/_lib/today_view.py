@@ -15,7 +15,7 @@ from .store_cache import load_frames, load_settings, store_key
 
 TURN_SECONDS = 20        # one team on the wall screen this long, then the next
 REFRESH = "2min"         # the stand-up is recomputed at most this often (and on new data)
-TV_LINES = 8             # tickets listed per column on the wall screen
+TV_LINES = 6             # tickets listed per list on the wall screen
 
 # Our own style, no data in it: the wall screen hides the sidebar and the app's header
 # and reads from across the room.
@@ -27,7 +27,10 @@ h1 {font-size: 3.2rem !important;}
 h2, h3 {font-size: 2.4rem !important;}
 [data-testid="stMetricLabel"] p {font-size: 1.8rem !important;}
 [data-testid="stMetricValue"] {font-size: 5rem !important;}
-[data-testid="stText"], [data-testid="stCaptionContainer"] {font-size: 1.6rem !important;}
+[data-testid="stText"], [data-testid="stText"] *, [data-testid="stCaptionContainer"] p
+  {font-size: 1.5rem !important;}
+[data-testid="stText"], [data-testid="stText"] *
+  {font-family: "Source Code Pro", monospace !important; white-space: pre !important;}
 </style>"""
 
 
@@ -59,7 +62,7 @@ def standup_now(now: pd.Timestamp, fixed: bool) -> today.Standup:
 def ticket_lines(frame: pd.DataFrame, hours: str, word: str, limit: int = TV_LINES
                  ) -> list[str]:
     """One line per ticket for the wall screen: priority, id, assignee, hours, summary."""
-    lines = [f"{p or '--':<3} {t:<9} {(a or '(unassigned)')[:18]:<18} {h:>6.1f} h {word}  "
+    lines = [f"{p or '--':<3} {t:<14} {(a or '(unassigned)')[:18]:<18} {h:>6.1f} h {word}  "
              f"{(s or '')[:48]}"
              for p, t, a, h, s in zip(frame["priority"].fillna(""), frame["ticket_id"],
                                       frame["assignee"].fillna(""), frame[hours].fillna(0),
@@ -109,8 +112,8 @@ def wall_screen(every: int) -> None:
         st.subheader(f"{plain(team)} · team {number % len(teams) + 1} of {len(teams)} · "
                      f"{now:%a %d %b %H:%M}")
         cards(shown)
-        late, soon = st.columns(2)
-        late.text("Past due\n" + "\n".join(ticket_lines(shown.past_due, "hours_over", "over")))
-        soon.text(f"Due by {day.horizon:%a %H:%M}\n"
-                  + "\n".join(ticket_lines(shown.due_soon, "hours_left", "left")))
+        st.subheader("Past due")
+        st.text("\n".join(ticket_lines(shown.past_due, "hours_over", "over")))
+        st.subheader(f"Due by {day.horizon:%a %H:%M}")
+        st.text("\n".join(ticket_lines(shown.due_soon, "hours_left", "left")))
     turn()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.metrics import METRICS, movement
+from kpi.metrics import METRICS, label, movement
 
 from .formats import column_config, count, percent
 
@@ -57,13 +57,18 @@ def headline_cards(n: dict, months: pd.DataFrame, reprice: list[int], money: boo
 def flow_and_speed(flow: pd.DataFrame, speed: pd.DataFrame) -> None:
     """New, closed, reopened and escalated per week; this week's median times per
     priority beside the SLA targets and compliance."""
-    left, right = st.columns([2, 3])
+    left, right = st.columns([1, 2])
     with left:
         st.subheader("Ticket flow")
         st.caption("Per week. Reopened and escalated: of the tickets done in the week (not "
                    "cancelled), those the PSA counts as reopened or passed to another group "
-                   "at least once; empty where the export has no such count.")
-        st.dataframe(flow.iloc[::-1], hide_index=True, column_config=column_config(flow.columns))
+                   "at least once; – where the export has no such count.")
+        shown = flow.iloc[::-1].copy()
+        for column in ("reopened", "escalated"):   # "–", not "None", for an unknown count
+            shown[column] = [count(v) for v in shown[column]]
+        st.dataframe(shown, hide_index=True, column_config=column_config(
+            shown.columns, **{c: st.column_config.TextColumn(label(c))
+                              for c in ("reopened", "escalated")}))
     with right:
         st.subheader("Speed beside the SLA, this week")
         st.caption("Medians on the SLA clock (business hours unless it is 24x7), beside "
