@@ -222,10 +222,16 @@ def test_technicians_see_their_own_teams_actions_read_only(store_url):
     engine.dispose()
 
 
-def test_a_review_with_a_client_filter_is_not_saved(store_url):
+def test_a_review_with_a_client_filter_is_not_saved_nor_compared(store_url):
+    engine = store.connect(store_url)
+    store.save_review(engine, "2026-11-09", "", "Dana", {"client": "", "cards": {}}, "")
     at = page("2026-11-09", client="Bayside Dental")
     assert any("choose All clients to save it" in m for m in messages(at, "info"))
     assert "save_review" not in [b.key for b in at.button]
+    assert any(t.startswith("As reviewed on ") for t in texts(at))
+    assert any("set the saved numbers beside today's" in c.value for c in at.caption)
+    assert not any("as reviewed" in d.value.columns for d in at.dataframe)
+    engine.dispose()
 
 
 def test_plain_escapes_every_markdown_character():

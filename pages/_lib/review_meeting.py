@@ -189,7 +189,10 @@ def as_reviewed(engine, week: pd.Timestamp, team: str | None, today: dict,
         earlier = (f" (saved {len(saves)} times, first on {first.held_at:%a %d %b %Y %H:%M} "
                    f"by {first.held_by})") if len(saves) > 1 else ""
         st.text(f"As reviewed on {last.held_at:%a %d %b %Y %H:%M} by {last.held_by}{earlier}")
-        st.dataframe(comparison_table(last.numbers, today, money), hide_index=True)
+        if last.numbers.get("client", "") == today.get("client", ""):
+            st.dataframe(comparison_table(last.numbers, today, money), hide_index=True)
+        else:   # today's numbers of one client are not the reviewed ones of the desk
+            st.caption("Choose All clients to set the saved numbers beside today's.")
         for save in saves:
             if save.notes:
                 st.text(f"Notes by {save.held_by}, {save.held_at:%d %b %H:%M}:\n{save.notes}")
