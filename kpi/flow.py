@@ -1,29 +1,22 @@
-"""Ticket flow and speed (SPEC "Supporting measures", shown on the weekly review): per
-week, the tickets that came in, were closed, and of those closed the ones that had been
-reopened or escalated; and per priority the median time to first response and to
-resolution, beside the SLA compliance and targets.
+"""Ticket flow beyond open and closed (SPEC "Supporting measures"): how long tickets wait
+for a first response and for their resolution, and how many come back or move on.
 
 Decisions:
 
-- ``new``: created in the week; ``closed``: done in the week (``done_at``: resolved, else
-  closed), cancelled tickets included, so both equal the backlog trend's ``opened`` and
-  ``closed``.
-- ``reopened`` / ``escalated``: of the tickets done in the week and not cancelled (as in
-  ``reopen`` and ``compliance``: a cancellation is no resolution), those whose
-  ``reopen_count`` / ``escalation_count`` is above 0. The counts are the PSA's as of the
-  export, so a ticket counts in the week it was (last) done, once, however often it was
-  reopened or passed on; one reopened and still open counts when it is done again.
-  ``reopened`` equals ``reopen.reopen_rate(...)["reopened"]`` of the same week. A week
-  whose done tickets all lack the count (the export has no such column) has none
-  (``<NA>``), not 0; a week with no done ticket has 0.
-- Times are counted on the SLA clock, so they read against the targets: business hours
-  under ``sla.clock = "business"`` (``sla_clock.BusinessCalendar``: working days and hours,
-  public holidays), clock hours under ``24x7``. Time to first response =
-  ``first_response_at − created_at`` of the tickets first responded to in the period;
-  time to resolution = ``done_at − created_at`` of those done in it, cancelled ones left
-  out. A response logged before the creation time (a data error) counts as 0 h.
-- Priorities as in ``compliance``: upper-cased, ``"(no priority)"`` when missing; only
-  priorities with a response or a resolution in the period are listed, sorted.
+- **Time to first response**: of the tickets first responded to in ``[start, end)``, the
+  elapsed clock hours from ``created_at`` to ``first_response_at``; **time to resolution**:
+  of the tickets done in ``[start, end)`` (cancelled ones left out: cancelling is not
+  resolving), the elapsed hours from ``created_at`` to ``done_at``. Clock hours, not
+  business hours: this is how long the client waited; the SLA compliance beside it
+  judges the same tickets against the business-hours targets. A time before the
+  creation (a data error) counts as 0.
+- Per priority (``P1``..``P5``; no priority: "(no priority)") plus an "All priorities"
+  row; ``n`` with every median, ``None`` when n is 0.
+- **Per week**: ``opened`` (created in the week), ``closed`` (done in the week, cancelled
+  left out), ``reopened`` and ``escalated``: of the tickets done in the week, those whose
+  ``reopen_count`` / ``escalation_count`` is above zero (the PSAs export the counts, not
+  when each reopen happened, so a ticket counts in the week it was done). ``None`` when
+  no ticket done in the week carries the count (an export without it), never 0.
 """
 from __future__ import annotations
 
@@ -33,119 +26,106 @@ import numpy as np
 import pandas as pd
 
 from . import compliance
-from .frames import Frames, ns
+from .frames import Frames
 from .periods import WEEK, week_label
-from .sla_clock import BusinessCalendar
 
-FLOW_COLUMNS = ["week", "new", "closed", "reopened", "escalated"]
-SPEED_COLUMNS = ["priority", "responded", "median_response_hours", "response_target_hours",
-                 "response_percent", "resolved", "median_resolution_hours",
-                 "resolution_target_hours", "resolution_percent"]
-_HOUR_NS = 3600 * 10**9
-_DAY_NS = 86_400 * 10**9
-_NAT = np.iinfo("int64").min
+NO_PRIORITY = "(no priority)"
+ALL_PRIORITIES = "All priorities"
+TIME_COLUMNS = ["priority", "response_n", "response_median_hours", "resolution_n",
+                "resolution_median_hours"]
+WEEK_COLUMNS = ["week", "opened", "closed", "reopened", "escalated"]
 
 
-def _counted(done_in_week: pd.Series, count: pd.Series):
-    """How many of the week's (not cancelled) done tickets have ``count`` > 0; <NA> when
-    there are some and none carries the count."""
-    known = count[done_in_week].dropna()
-    if done_in_week.any() and known.empty:
-        return pd.NA
-    return int((known > 0).sum())
+def _cancelled(tickets: pd.DataFrame) -> pd.Series:
+    return tickets["status_class"].fillna("").str.lower().eq("cancelled")
 
 
-def ticket_flow(frames: Frames, weeks: Sequence) -> pd.DataFrame:
-    """One row per week start in ``weeks``: ``week``, ``new``, ``closed``, ``reopened``,
-    ``escalated`` (see the module notes)."""
+def _hours(later: pd.Series, earlier: pd.Series) -> pd.Series:
+    return ((later - earlier).dt.total_seconds() / 3600.0).clip(lower=0.0)
+
+
+def _median(values: pd.Series):
+    return float(values.median()) if len(values) else None
+
+
+def time_to(frames: Frames, start, end) -> pd.DataFrame:
+    """Median hours to first response and to resolution, per priority and overall."""
+    s, e = pd.Timestamp(start), pd.Timestamp(end)
     t = frames.tickets
-    created, done = t["created_at"], t["done_at"]
-    cancelled = t["status_class"].fillna("").str.lower().eq("cancelled")
-    reopens = t["reopen_count"].astype("Float64")
-    escalations = t["escalation_count"].astype("Float64")
+    priority = t["priority"].str.upper().fillna(NO_PRIORITY)
+    responded = t["first_response_at"]
+    in_resp = (responded >= s) & (responded < e) & t["created_at"].notna()
+    in_done = (t["done_at"] >= s) & (t["done_at"] < e) & ~_cancelled(t) & \
+        t["created_at"].notna()
+    response = pd.DataFrame({"priority": priority[in_resp],
+                             "hours": _hours(responded[in_resp], t["created_at"][in_resp])})
+    resolution = pd.DataFrame({"priority": priority[in_done],
+                               "hours": _hours(t["done_at"][in_done], t["created_at"][in_done])})
     rows = []
-    for week in weeks:   # a handful of weeks, each vectorised
-        start = pd.Timestamp(week)
-        end = start + WEEK
-        done_in = done.between(start, end, "left")
-        resolved_in = (done_in & ~cancelled).astype(bool)
-        rows.append({"week": week_label(start),
-                     "new": int(created.between(start, end, "left").sum()),
-                     "closed": int(done_in.sum()),
-                     "reopened": _counted(resolved_in, reopens),
-                     "escalated": _counted(resolved_in, escalations)})
-    out = pd.DataFrame(rows, columns=FLOW_COLUMNS)
-    for column in ("reopened", "escalated"):
-        out[column] = out[column].astype("Int64")
+    groups = sorted(set(response["priority"]) | set(resolution["priority"]))
+    for group in [*groups, ALL_PRIORITIES]:   # a handful of priorities
+        r = response["hours"] if group == ALL_PRIORITIES else \
+            response.loc[response["priority"] == group, "hours"]
+        d = resolution["hours"] if group == ALL_PRIORITIES else \
+            resolution.loc[resolution["priority"] == group, "hours"]
+        rows.append({"priority": group, "response_n": int(len(r)),
+                     "response_median_hours": _median(r), "resolution_n": int(len(d)),
+                     "resolution_median_hours": _median(d)})
+    out = pd.DataFrame(rows, columns=TIME_COLUMNS)
+    for col in ("response_median_hours", "resolution_median_hours"):
+        out[col] = pd.Series([r[col] for r in rows], index=out.index, dtype="object")
     return out
 
 
-def _business(settings: dict) -> bool:
-    sla = settings["sla"]
-    return sla["clock"] != "24x7" and bool(sla["business_days"])
-
-
-def sla_hours(start: pd.Series, end: pd.Series, settings: dict) -> pd.Series:
-    """Hours from ``start`` to ``end`` on the SLA clock (business hours under the
-    business clock, else clock hours), never below 0; NaN where either is missing."""
-    s, e = ns(pd.Series(start)), ns(pd.Series(end))
-    ok = (s != _NAT) & (e != _NAT)
-    hours = np.full(len(s), np.nan)
-    if ok.any():
-        s_ok, e_ok = s[ok], e[ok]
-        if _business(settings):
-            first = min(s_ok.min(), e_ok.min()) // _DAY_NS
-            last = max(s_ok.max(), e_ok.max()) // _DAY_NS
-            cal = BusinessCalendar(settings, np.datetime64(int(first), "D"),
-                                   int(last - first) + 2)
-            elapsed = cal.to_business(e_ok) - cal.to_business(s_ok)
-        else:
-            elapsed = e_ok - s_ok
-        hours[ok] = np.maximum(elapsed, 0) / _HOUR_NS
-    return pd.Series(hours, index=pd.Series(start).index, dtype="float64")
-
-
-def _priority(tickets: pd.DataFrame) -> pd.Series:
-    return tickets["priority"].str.upper().fillna(compliance.NO_PRIORITY)
-
-
-def median_times(frames: Frames, start, end, settings: dict) -> pd.DataFrame:
-    """Per priority: ``responded`` and ``median_response_hours`` (tickets first responded
-    to in ``[start, end)``), ``resolved`` and ``median_resolution_hours`` (tickets done in
-    it, not cancelled); a median is NaN where its n is 0."""
-    s, e = pd.Timestamp(start), pd.Timestamp(end)
+def weekly_flow(frames: Frames, weeks: Sequence) -> pd.DataFrame:
+    """One row per week start in ``weeks``: opened, closed, reopened, escalated."""
     t = frames.tickets
-    cancelled = t["status_class"].fillna("").str.lower().eq("cancelled")
-    responded = t["first_response_at"].between(s, e, "left") & t["created_at"].notna()
-    resolved = t["done_at"].between(s, e, "left") & ~cancelled & t["created_at"].notna()
-    found = []
-    for name, n_col, mask, until in (
-            ("response", "responded", responded, "first_response_at"),
-            ("resolution", "resolved", resolved, "done_at")):
-        chosen = t.loc[mask.to_numpy()]
-        hours = sla_hours(chosen["created_at"], chosen[until], settings)
-        found.append(hours.groupby(_priority(chosen)).agg(["size", "median"]).rename(
-            columns={"size": n_col, "median": f"median_{name}_hours"}))
-    out = found[0].join(found[1], how="outer")
-    out[["responded", "resolved"]] = out[["responded", "resolved"]].fillna(0).astype(int)
-    out.index.name = "priority"
-    return out.reset_index().sort_values("priority", ignore_index=True)[
-        ["priority", "responded", "median_response_hours", "resolved",
-         "median_resolution_hours"]]
+    created, done = t["created_at"], t["done_at"]
+    cancelled = _cancelled(t).to_numpy()
+    reopens = t["reopen_count"].astype("float64").to_numpy()
+    escalations = t["escalation_count"].astype("float64").to_numpy()
+    rows = []
+    for week in weeks:   # a dozen weeks, each vectorised
+        s = pd.Timestamp(week)
+        e = s + WEEK
+        opened = int(((created >= s) & (created < e)).sum())
+        closed = ((done >= s) & (done < e)).to_numpy() & ~cancelled
+        rows.append({"week": week_label(s), "opened": opened, "closed": int(closed.sum()),
+                     "reopened": _counted(reopens[closed]),
+                     "escalated": _counted(escalations[closed])})
+    out = pd.DataFrame(rows, columns=WEEK_COLUMNS)
+    for col in ("reopened", "escalated"):
+        out[col] = pd.Series([r[col] for r in rows], index=out.index, dtype="object")
+    return out
 
 
-def by_priority(frames: Frames, start, end, settings: dict) -> pd.DataFrame:
-    """Per priority, speed beside the SLA: responded, median time to first response, the
-    response target and the share on time; the same for resolution (``SPEED_COLUMNS``).
-    The shares are ``compliance.sla_compliance``'s (its n leaves out tickets with no
-    target); a target is None for a priority the settings give none."""
-    times = median_times(frames, start, end, settings)
-    sla = compliance.sla_compliance(frames, start, end, settings, by=("priority",))
-    out = times.merge(sla[["priority", "response_percent", "resolution_percent"]],
-                      on="priority", how="outer").sort_values("priority", ignore_index=True)
-    out[["responded", "resolved"]] = out[["responded", "resolved"]].fillna(0).astype(int)
+def _counted(counts: np.ndarray):
+    known = counts[~np.isnan(counts)]
+    return int((known > 0).sum()) if len(known) else None
+
+
+SPEED_COLUMNS = ["priority", "response_n", "response_median_hours", "response_target_hours",
+                 "response_percent", "resolution_n", "resolution_median_hours",
+                 "resolution_target_hours", "resolution_percent"]
+
+
+def beside_sla(frames: Frames, start, end, settings: dict) -> pd.DataFrame:
+    """``time_to`` per priority with each priority's SLA targets (hours; None where the
+    settings give none; no priority is held to P3's, as the SLA clock holds it) and the
+    share on time (``compliance.sla_compliance``, whose n leaves out tickets without a
+    target); the "All priorities" row has the overall shares and no target."""
+    times = time_to(frames, start, end)
+    by_priority = compliance.sla_compliance(frames, start, end, settings, by=("priority",))
+    overall = compliance.sla_compliance(frames, start, end, settings, by=())
+    shares = pd.concat([by_priority, overall.assign(priority=ALL_PRIORITIES)],
+                       ignore_index=True)[["priority", "response_percent",
+                                           "resolution_percent"]]
+    out = times.merge(shares, on="priority", how="left")
+    as_p3 = out["priority"].replace(NO_PRIORITY, "P3")
     for name in ("response", "resolution"):
         targets = {str(p).upper(): float(h) for p, h in settings["sla"][f"{name}_hours"].items()}
-        as_p3 = out["priority"].replace(compliance.NO_PRIORITY, "P3")   # as sla_clock does
-        out[f"{name}_target_hours"] = as_p3.map(targets).astype("float64")
+        hours = as_p3.map(targets).astype("float64")
+        out[f"{name}_target_hours"] = hours.astype("object").where(hours.notna(), None)
+        out[f"{name}_percent"] = out[f"{name}_percent"].astype("object").where(
+            out[f"{name}_percent"].notna(), None)
     return out[SPEED_COLUMNS]

@@ -73,24 +73,28 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
            digits=1),
     Metric("utilisation_percent", "Utilisation", "percent", None,
            "Billable hours ÷ capacity; the healthy band is 75–85 %.", digits=1),
+    Metric("response_median_hours", "Time to first response", "hours", False,
+           "Median clock hours from a ticket's creation to its first response, over the "
+           "tickets first responded to in the period."),
+    Metric("resolution_median_hours", "Time to resolution", "hours", False,
+           "Median clock hours from a ticket's creation to its resolution (else close), over "
+           "the tickets done in the period; cancelled ones left out."),
+    Metric("reopened", "Reopened", "count", False,
+           "Of the tickets done in the week, those the PSA counts as reopened at least once."),
+    Metric("escalated", "Escalated", "count", False,
+           "Of the tickets done in the week, those passed to another group or tier at least "
+           "once (ServiceNow's reassignment count, or mapped)."),
     Metric("reopen_percent", "Reopen rate", "percent", False,
            "Of tickets done in the period, the share reopened at least once."),
     Metric("lag_days", "Time-entry lag", "days", False,
            "Days between the work date and the day the time was entered."),
-    Metric("median_response_hours", "Median time to first response", "hours", False,
-           "Of tickets first responded to in the period, the median time from creation to "
-           "the first response, on the SLA clock (business hours unless it is 24x7)."),
-    Metric("median_resolution_hours", "Median time to resolution", "hours", False,
-           "Of tickets resolved (else closed) in the period, cancelled ones aside, the "
-           "median time from creation, on the SLA clock (business hours unless it is "
-           "24x7)."),
 )}
 
 # Other columns of the KPI tables: column -> (label, unit).
 COLUMNS: dict[str, tuple[str, str]] = {
     "week": ("Week from", "text"), "month": ("Month", "text"), "period": ("Period", "text"),
     "team": ("Team", "text"), "open": ("Open", "count"),
-    "response_n": ("Responses", "count"), "response_met": ("Responded on time", "count"),
+    "response_n": ("Responses", "count"), "resolution_median_n": ("Resolutions", "count"), "response_met": ("Responded on time", "count"),
     "resolution_n": ("Resolutions", "count"), "resolution_met": ("Resolved on time", "count"),
     "responses": ("Responses", "count"), "positive": ("Positive", "count"),
     "neutral": ("Neutral", "count"), "negative": ("Negative", "count"),
@@ -102,11 +106,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "billable_hours": ("Billable hours", "hours"), "capacity": ("Capacity", "hours"),
     "logged_percent": ("Logged", "percent"),
 }
-# The weekly review's ticket flow and speed (kpi.flow) and the daily stand-up (kpi.today).
+# The weekly review's speed beside the SLA (kpi.flow), its saved numbers (kpi.meeting) and
+# the daily stand-up (kpi.today).
 COLUMNS.update({
-    "new": ("New", "count"), "reopened": ("Reopened", "count"),
-    "escalated": ("Escalated", "count"), "responded": ("Responded", "count"),
-    "resolved": ("Resolved", "count"), "csat_responses": ("CSAT responses", "count"),
+    "csat_responses": ("CSAT responses", "count"),
     "response_target_hours": ("Response target", "hours"),
     "resolution_target_hours": ("Resolution target", "hours"),
     "past_due": ("Past due", "count"), "due_soon": ("Due by next close", "count"),

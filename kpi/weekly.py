@@ -74,14 +74,14 @@ class WeeklyReview:
 
     @cached_property
     def flow(self) -> pd.DataFrame:
-        """New, closed, reopened and escalated per week (``kpi.flow``)."""
-        return flow.ticket_flow(self._tickets, self.week_starts)
+        """Opened, closed, reopened and escalated per week (``kpi.flow``)."""
+        return flow.weekly_flow(self._tickets, self.week_starts)
 
     @cached_property
     def speed(self) -> pd.DataFrame:
         """This week's median times to first response and resolution per priority, beside
-        the SLA targets and compliance (``kpi.flow.by_priority``)."""
-        return flow.by_priority(self.view, self.week, self.cutoff, self.settings)
+        the SLA targets and compliance (``kpi.flow.beside_sla``)."""
+        return flow.beside_sla(self.view, self.week, self.cutoff, self.settings)
 
     @cached_property
     def comments(self) -> pd.DataFrame:

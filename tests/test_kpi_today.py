@@ -124,3 +124,13 @@ def test_the_counts_add_up(specs):
     assert not (ids(day.past_due) | ids(day.due_soon)) & ids(day.waiting)
     assert (day.past_due["due"] < NOW).all() and (day.past_due["hours_over"] >= 0).all()
     assert ((day.due_soon["due"] >= NOW) & (day.due_soon["due"] < day.horizon)).all()
+
+
+def test_sla_hours_across_a_holiday():
+    # US Thanksgiving Thu 26 Nov 2026: Wed 25 16:00 -> Fri 27 09:00 = Wed 1 h + Fri 1 h;
+    # around the clock 41 h; a missing end is NaN, an end before the start 0
+    start = pd.Series([T("2026-11-25 16:00"), T("2026-11-25 16:00"), T("2026-11-25 16:00")])
+    end = pd.Series([T("2026-11-27 09:00"), pd.NaT, T("2026-11-25 15:00")])
+    business = today.sla_hours(start, end, _settings())
+    assert business.iloc[0] == 2.0 and pd.isna(business.iloc[1]) and business.iloc[2] == 0
+    assert today.sla_hours(start, end, _settings("24x7")).iloc[0] == 41.0

@@ -55,14 +55,14 @@ def headline_cards(n: dict, months: pd.DataFrame, reprice: list[int], money: boo
 
 
 def flow_and_speed(flow: pd.DataFrame, speed: pd.DataFrame) -> None:
-    """New, closed, reopened and escalated per week; this week's median times per
-    priority beside the SLA targets and compliance."""
+    """Opened, closed, reopened and escalated per week; this week's median times per
+    priority beside the SLA targets and compliance (``kpi.flow``)."""
     left, right = st.columns([1, 2])
     with left:
         st.subheader("Ticket flow")
-        st.caption("Per week. Reopened and escalated: of the tickets done in the week (not "
-                   "cancelled), those the PSA counts as reopened or passed to another group "
-                   "at least once; – where the export has no such count.")
+        st.caption("Per week. Closed: done in the week, cancelled ones aside; reopened and "
+                   "escalated: of those, the ones the PSA counts as reopened or passed to "
+                   "another group at least once; – where the export has no such count.")
         shown = flow.iloc[::-1].copy()
         for column in ("reopened", "escalated"):   # "–", not "None", for an unknown count
             shown[column] = [count(v) for v in shown[column]]
@@ -71,10 +71,7 @@ def flow_and_speed(flow: pd.DataFrame, speed: pd.DataFrame) -> None:
                               for c in ("reopened", "escalated")}))
     with right:
         st.subheader("Speed beside the SLA, this week")
-        st.caption("Medians on the SLA clock (business hours unless it is 24x7), beside "
-                   "each priority's target and the share on time.")
-        st.dataframe(speed, hide_index=True, column_config=column_config(
-            speed.columns, **{c: st.column_config.NumberColumn(
-                "Median to " + ("first response" if "response" in c else "resolution"),
-                format="%.1f h") for c in ("median_response_hours",
-                                            "median_resolution_hours")}))
+        st.caption("Median clock hours (how long the client waited) beside each priority's "
+                   "target, counted in business hours unless the SLA clock is 24x7, and "
+                   "the share on time.")
+        st.dataframe(speed, hide_index=True, column_config=column_config(speed.columns))
