@@ -45,8 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="the weekly review as text or JSON")
     rep.add_argument("--db", help="database URL (default: $CADENCE_DB_URL, else "
                      "sqlite:///cadence.db)")
-    rep.add_argument("--as-of", type=_date, help="report date (default: the latest date "
-                     "with ticket activity in the store)")
+    rep.add_argument("--as-of", type=_date, help="report date (default: the date of the "
+                     "latest ticket created in the store)")
     rep.add_argument("--weeks", type=_weeks, default=12, help="weeks of trend (default 12)")
     rep.add_argument("--config", help="settings TOML file")
     rep.add_argument("--format", choices=("text", "json"), default="text")
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         engine = store.connect(args.db)
         settings = load_effective(engine, args.config)
-        as_of = args.as_of or store.latest_activity(engine)
+        as_of = args.as_of or store.latest_created(engine)
         if as_of is None:
             print("error: the store holds no tickets yet; import exports first with "
                   "`python -m loaders import FILE...`.", file=sys.stderr)
@@ -146,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.format == "json":
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        print(text.to_text(result, settings["sla"]["review_threshold"]) + actions_tail)
+        print(text.to_text(result, settings["sla"]["review_threshold"],
+                           settings["tiers"]["effort_threshold"]) + actions_tail)
     return 0
 
 

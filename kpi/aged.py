@@ -3,6 +3,10 @@
 - ``open``: tickets open at ``B`` (created before ``B``, not done before ``B``).
 - ``aged_past_sla``: of those, the ones whose resolution due time (``sla_clock``) is
   before ``B``. A ticket with no due time (no target for its priority) is never aged.
+- ``waiting``: of those, the ones whose ``status_class`` is ``waiting`` (on the customer
+  or a vendor: the PSA's SLA clock is paused). They are not aged past SLA unless
+  ``sla.age_waiting`` is true; they are counted here either way, so a team's aged count
+  never hides what it is waiting for.
 - Team is the team key: ``team``, else ``board``, else ``"Unassigned"`` (``frames``).
 - ``status``: ``"ok"`` when ``aged_past_sla < sla.review_threshold``, else ``"review"``.
 - ``top_categories``: up to 3 categories with the most aged tickets; ties go to the
@@ -20,18 +24,21 @@ from .frames import Frames
 from .sla_clock import resolution_due
 
 UNCATEGORISED = "Uncategorised"
-COLUMNS = ["team", "open", "aged_past_sla", "status", "top_categories"]
+COLUMNS = ["team", "open", "aged_past_sla", "waiting", "status", "top_categories"]
 
 
 def aged_tickets(frames: Frames, cutoff, settings: dict) -> pd.DataFrame:
     """The tickets open at ``cutoff`` with ``team`` (the team key), ``category`` (none:
-    Uncategorised), ``due`` and ``aged`` columns added."""
+    Uncategorised), ``due``, ``waiting`` and ``aged`` columns added."""
     b = pd.Timestamp(cutoff)
     frame = frames.tickets.loc[open_at(frames, b)].copy()
     frame["team"] = frame["team_key"]
     frame["category"] = frame["category"].fillna(UNCATEGORISED)
     frame["due"] = resolution_due(frame, settings)
-    frame["aged"] = (frame["due"] < b).fillna(False).astype(bool)
+    frame["waiting"] = frame["status_class"].fillna("").str.lower().eq("waiting")
+    past_due = (frame["due"] < b).fillna(False).astype(bool)
+    frame["aged"] = past_due if settings["sla"].get("age_waiting") else \
+        past_due & ~frame["waiting"]
     return frame
 
 
@@ -41,15 +48,18 @@ def aged_past_sla(frames: Frames, cutoff, settings: dict) -> pd.DataFrame:
 
 
 def aged_series(frames: Frames, cutoffs, settings: dict) -> list[int]:
-    """Tickets aged past SLA at each cut-off (open at it, due before it), for a trend;
-    the due times are worked out once."""
-    t = frames.tickets
-    due = resolution_due(t, settings)
-    created, done = t["created_at"], t["done_at"]
+    """Tickets aged past SLA at each cut-off, as ``aged_past_sla`` counts them there,
+    each ticket read as it was known at that cut-off, for a trend."""
     out = []
     for b in map(pd.Timestamp, cutoffs):   # a handful of weeks, each vectorised
-        is_open = (created < b) & (done.isna() | (done >= b))
-        out.append(int((is_open & (due < b).fillna(False)).sum()))
+        known = frames.as_known_at(b)
+        t = known.tickets
+        due = resolution_due(t, settings)
+        is_open = (t["created_at"] < b) & (t["done_at"].isna() | (t["done_at"] >= b))
+        aged = is_open & (due < b).fillna(False)
+        if not settings["sla"].get("age_waiting"):
+            aged &= ~t["status_class"].fillna("").str.lower().eq("waiting")
+        out.append(int(aged.sum()))
     return out
 
 
@@ -60,7 +70,8 @@ def team_summary(frame: pd.DataFrame, settings: dict) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=COLUMNS)
     out = frame.groupby("team", sort=True).agg(open=("aged", "size"),
-                                               aged_past_sla=("aged", "sum"))
+                                               aged_past_sla=("aged", "sum"),
+                                               waiting=("waiting", "sum"))
     # Top categories of every team in one pass: most aged tickets, ties by the oldest.
     aged = frame.loc[frame["aged"]]
     stats = aged.groupby(["team", "category"]).agg(
@@ -71,6 +82,7 @@ def team_summary(frame: pd.DataFrame, settings: dict) -> pd.DataFrame:
     out["top_categories"] = [top.get(team, []) for team in out.index]
     out["aged_past_sla"] = out["aged_past_sla"].astype(int)
     out["open"] = out["open"].astype(int)
+    out["waiting"] = out["waiting"].astype(int)
     out["status"] = ["ok" if n < threshold else "review" for n in out["aged_past_sla"]]
     out = out.reset_index()[COLUMNS]
     return out.sort_values(["aged_past_sla", "team"], ascending=[False, True],

@@ -8,8 +8,14 @@ Decisions:
   (``sla_clock.response_due``: the PSA's ``response_due_at``, else computed). Responding
   exactly at the due time is on time.
 - Resolution: a ticket counts in ``resolution_n`` when its ``done_at``
-  (resolved, else closed) is in ``[start, end)``; it is *met* when
-  ``done_at <= resolution due`` (``sla_clock.resolution_due``: PSA due wins, else computed).
+  (resolved, else closed) is in ``[start, end)``. Where the export carries the PSA's own
+  verdict (``sla_met``), that verdict says whether it was met (SPEC: the PSA knows its
+  pauses, calendars and contract exceptions; Cadence's clock does not); else it is *met*
+  when ``done_at <= resolution due`` (``sla_clock.resolution_due``: the PSA's due time
+  wins, else Cadence computes one). ``resolution_psa_n`` counts the tickets judged by
+  the PSA's verdict and ``resolution_computed_n`` those judged against a due time Cadence
+  computed itself (``response_computed_n`` likewise; with ``basis=True``), so a page can
+  say whose clock it is.
 - A ticket with **no due time** (its priority has no target in the settings, e.g. P5 for
   response under the defaults, or no ``created_at`` to compute from) is excluded from
   ``n`` on that measure: it cannot be on time or late.
@@ -36,6 +42,7 @@ NO_PRIORITY = "(no priority)"
 GROUP_KEYS = ("priority", "team")
 MEASURES = ["response_n", "response_met", "response_percent",
             "resolution_n", "resolution_met", "resolution_percent"]
+BASIS = ["response_computed_n", "resolution_psa_n", "resolution_computed_n"]
 
 
 def _percent(met: int, n: int):
@@ -43,7 +50,7 @@ def _percent(met: int, n: int):
 
 
 def sla_compliance(frames: Frames, start, end, settings: dict,
-                   by: Sequence[str] = ("priority",)) -> pd.DataFrame:
+                   by: Sequence[str] = ("priority",), basis: bool = False) -> pd.DataFrame:
     """One row per group: the ``by`` keys, then ``response_n``, ``response_met``,
     ``response_percent``, ``resolution_n``, ``resolution_met``, ``resolution_percent``."""
     keys = list(by)
@@ -67,26 +74,36 @@ def sla_compliance(frames: Frames, start, end, settings: dict,
         resp_due[in_resp] = response_due(tickets.loc[in_resp], settings).to_numpy()
     if in_done.any():
         res_due[in_done] = resolution_due(tickets.loc[in_done], settings).to_numpy()
+    verdict = tickets["sla_met"]
+    by_psa = in_done & verdict.notna()
     frame["response_n"] = (in_resp & resp_due.notna()).astype(int)
     frame["response_met"] = (frame["response_n"].astype(bool)
                              & (responded <= resp_due)).astype(int)
-    frame["resolution_n"] = (in_done & res_due.notna()).astype(int)
-    frame["resolution_met"] = (frame["resolution_n"].astype(bool)
-                               & (done <= res_due)).astype(int)
+    frame["response_computed_n"] = (frame["response_n"].astype(bool)
+                                    & tickets["response_due_at"].isna()).astype(int)
+    by_clock = in_done & ~by_psa & res_due.notna()
+    frame["resolution_n"] = (by_psa | by_clock).astype(int)
+    frame["resolution_met"] = ((by_psa & verdict.fillna(False).astype(bool))
+                               | (by_clock & (done <= res_due))).astype(int)
+    frame["resolution_psa_n"] = by_psa.astype(int)
+    frame["resolution_computed_n"] = (by_clock & tickets["resolution_due_at"].isna()
+                                      ).astype(int)
     frame = frame.loc[(frame["response_n"] + frame["resolution_n"]) > 0]
-    counts = ["response_n", "response_met", "resolution_n", "resolution_met"]
+    counts = ["response_n", "response_met", "resolution_n", "resolution_met", *BASIS]
     if keys:
         grouped = frame.groupby(keys, sort=True)[counts].sum().reset_index()
     else:
         grouped = pd.DataFrame([frame[counts].sum().to_dict()], columns=counts)
     rows = []
-    for r in grouped.to_dict("records"):
+    for r in grouped.to_dict("records"):   # one row per group
         row = {k: r[k] for k in keys}
         for m in ("response", "resolution"):
             n, met = int(r[f"{m}_n"]), int(r[f"{m}_met"])
             row.update({f"{m}_n": n, f"{m}_met": met, f"{m}_percent": _percent(met, n)})
+        if basis:
+            row.update({b: int(r[b]) for b in BASIS})
         rows.append(row)
-    out = pd.DataFrame(rows, columns=keys + MEASURES)
+    out = pd.DataFrame(rows, columns=keys + MEASURES + (BASIS if basis else []))
     for m in ("response_percent", "resolution_percent"):
         # object dtype keeps None (JSON null) for an empty measure, not NaN
         out[m] = pd.Series([r[m] for r in rows], index=out.index, dtype="object")

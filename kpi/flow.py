@@ -25,7 +25,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from . import compliance
 from .frames import Frames
 from .periods import WEEK, week_label
 
@@ -109,17 +108,19 @@ SPEED_COLUMNS = ["priority", "response_n", "response_median_hours", "response_ta
                  "resolution_target_hours", "resolution_percent"]
 
 
-def beside_sla(frames: Frames, start, end, settings: dict) -> pd.DataFrame:
-    """``time_to`` per priority with each priority's SLA targets (hours; None where the
-    settings give none; no priority is held to P3's, as the SLA clock holds it) and the
-    share on time (``compliance.sla_compliance``, whose n leaves out tickets without a
-    target); the "All priorities" row has the overall shares and no target."""
-    times = time_to(frames, start, end)
-    by_priority = compliance.sla_compliance(frames, start, end, settings, by=("priority",))
-    overall = compliance.sla_compliance(frames, start, end, settings, by=())
-    shares = pd.concat([by_priority, overall.assign(priority=ALL_PRIORITIES)],
-                       ignore_index=True)[["priority", "response_percent",
-                                           "resolution_percent"]]
+def beside_sla(times: pd.DataFrame, sla: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """``time_to``'s rows with each priority's SLA targets (hours; None where the settings
+    give none; no priority is held to P3's, as the SLA clock holds it) and the share on
+    time from ``sla``, ``compliance.sla_compliance`` by priority over the same period
+    (whose n leaves out tickets without a target); the "All priorities" row has the
+    shares of all those tickets together and no target."""
+    def share(met, n):
+        return 100.0 * met / n if n else None
+    overall = {"priority": ALL_PRIORITIES,
+               **{f"{m}_percent": share(int(sla[f"{m}_met"].sum()), int(sla[f"{m}_n"].sum()))
+                  for m in ("response", "resolution")}}
+    shares = pd.concat([sla[["priority", "response_percent", "resolution_percent"]],
+                        pd.DataFrame([overall])], ignore_index=True)
     out = times.merge(shares, on="priority", how="left")
     as_p3 = out["priority"].replace(NO_PRIORITY, "P3")
     for name in ("response", "resolution"):

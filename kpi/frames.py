@@ -11,7 +11,9 @@ cell as missing. Worked out once here, so no KPI does it again:
 - ``tickets.team_key``: ``team``, else ``board``, else ``Unassigned`` (SPEC KPI 2);
 - ``labour``: the time entries priced (labour revenue and cost, ``kpi.labour``) and summed
   per client and work day, a field of its own: margin, tiers and the QBR read it; the raw
-  ``time_entries`` stay for utilisation and entry lag.
+  ``time_entries`` stay for utilisation and entry lag;
+- ``ticket_versions``: the tickets' earlier versions (kept by the store for history and
+  undo), from which ``as_known_at`` reads each ticket as it was known at a cut-off.
 
 Frames are shared read-only (the dashboard holds one per store version): functions derive
 new frames, never change these in place.
@@ -31,6 +33,7 @@ from . import labour as labour_mod
 UNASSIGNED = "Unassigned"
 TABLES = {"tickets": "tickets", "time_entries": "time_entries", "agreements": "agreements",
           "csat": "csat_responses", "technicians": "technicians"}   # field -> store table
+VERSIONS = "ticket_versions"   # the store's frame of earlier ticket versions
 LABOUR_COLUMNS = {"client": "str", "work_date": "datetime64[ns]", "hours": "float64",
                   "labor_revenue": "float64", "labor_cost": "float64"}
 
@@ -47,6 +50,7 @@ class Frames:
     csat: pd.DataFrame
     technicians: pd.DataFrame
     labour: pd.DataFrame
+    ticket_versions: pd.DataFrame
 
     def slice(self, team: str | None = None, client: str | None = None) -> "Frames":
         """Narrowed to a team and/or a client. A survey follows its ticket's team; time,
@@ -67,6 +71,49 @@ class Frames:
         return replace(self, tickets=tickets, csat=csat, time_entries=mine(self.time_entries),
                        agreements=mine(self.agreements), labour=mine(self.labour))
 
+    def as_known_at(self, cutoff) -> "Frames":
+        """The tickets as they were known at ``cutoff`` (SPEC KPI, "As known at the
+        cut-off"): of a ticket's versions (the current row and the earlier ones), the one
+        with the latest ``updated_at`` at or before the cut-off; a ticket whose every
+        version was updated after the cut-off takes its earliest version; a ticket exported
+        without ``updated_at`` keeps its current row. So a later export that moves a ticket
+        to another team, reopens it or changes its status leaves an earlier report as it
+        was. An earlier version stored without ``updated_at`` (an export that lacked the
+        column, replaced by one that has it) was known before the later update: when no
+        dated version is known at the cut-off, the last such version stored is used.
+        Only tickets updated after the cut-off can differ, so the work is on those."""
+        cut = pd.Timestamp(cutoff)
+        t = self.tickets
+        later = t["updated_at"].notna() & (t["updated_at"] > cut)
+        if not later.any():
+            return self
+        columns = [c.name for c in declared.TICKETS.frame_columns]
+        key = lambda f: f["source_system"].fillna("") + "\x1f" + f["ticket_id"].fillna("")  # noqa: E731
+        current = t.loc[later, columns].assign(_seq=np.inf, _at=t.index[later])
+        v = self.ticket_versions
+        older = v.loc[key(v).isin(set(key(current))), columns] \
+            .assign(_seq=np.arange(len(v), dtype="float64")[key(v).isin(set(key(current)))],
+                    _at=-1)
+        versions = pd.concat([current, older], ignore_index=True)
+        versions["_key"] = key(versions)
+        # per ticket, oldest first; on equal times the current row is the later one
+        versions = versions.sort_values(["_key", "updated_at", "_seq"], kind="stable")
+        dated = versions["updated_at"].notna()
+        known = versions.loc[dated & (versions["updated_at"] <= cut)] \
+            .drop_duplicates("_key", keep="last")
+        undated = versions.loc[~dated].sort_values(["_key", "_seq"], kind="stable") \
+            .drop_duplicates("_key", keep="last")
+        undated = undated.loc[~undated["_key"].isin(set(known["_key"]))]
+        earliest = versions.loc[dated].drop_duplicates("_key", keep="first")
+        chosen = pd.concat([known, undated, earliest.loc[
+            ~earliest["_key"].isin(set(known["_key"]) | set(undated["_key"]))]])
+        at = current.assign(_key=key(current)).set_index("_key")["_at"]
+        chosen.index = at.loc[chosen["_key"]].to_numpy()
+        replaced = with_ticket_keys(chosen[columns]).astype(t.dtypes.to_dict())
+        tickets = t.copy()
+        tickets.loc[replaced.index] = replaced
+        return replace(self, tickets=tickets)
+
     def active_between(self, start, end) -> "Frames":
         """Only the tickets that can count anywhere in ``[start, end)``: created before
         ``end`` and not done before ``start``. Every count of a week in that span (opened,
@@ -83,12 +130,13 @@ class Frames:
 def problems(tables: Mapping[str, pd.DataFrame]) -> list[str]:
     """Every missing table, missing column and column of the wrong dtype."""
     found = []
-    for field_name, name in TABLES.items():
+    for name in (*TABLES.values(), VERSIONS):
         frame = tables.get(name)
         if frame is None:
             found.append(f"the {name} table is missing")
             continue
-        for column in declared.DATA_TABLES[name].frame_columns:
+        declared_as = "tickets" if name == VERSIONS else name
+        for column in declared.DATA_TABLES[declared_as].frame_columns:
             want = declared.DTYPES[column.kind]
             if column.name not in frame.columns:
                 found.append(f"{name}: column '{column.name}' is missing")
@@ -113,7 +161,8 @@ def make(tables: Mapping[str, pd.DataFrame], settings: dict) -> Frames:
     return Frames(tickets=with_ticket_keys(tables["tickets"]), time_entries=entries,
                   agreements=tables["agreements"], csat=tables["csat_responses"],
                   technicians=technicians,
-                  labour=labour_mod.labour_by_day(entries, technicians, settings))
+                  labour=labour_mod.labour_by_day(entries, technicians, settings),
+                  ticket_versions=tables[VERSIONS])
 
 
 def done_at(tickets: pd.DataFrame) -> pd.Series:

@@ -24,6 +24,15 @@ NO_CLIENT = "(no client)"
 COLUMNS = ["client", "work_date", "hours", "labor_revenue", "labor_cost"]
 
 
+def internal(clients: pd.Series, settings: dict) -> pd.Series:
+    """Whether each client is the MSP itself: one of ``labor.internal_clients``, or no
+    client at all (time with no client, even after taking its ticket's, is internal). Its
+    labour is paid for and counts in the month's margin, but it is no client's: the
+    per-client views (tiers, margin by client, QBR) leave it out (SPEC KPI 4 and 6)."""
+    names = set(settings["labor"].get("internal_clients") or []) | {NO_CLIENT}
+    return clients.isna() | clients.isin(names)
+
+
 def billable(time_entries: pd.DataFrame) -> pd.Series:
     """Each entry's billable flag as bool (see the module notes for a missing flag)."""
     hours = time_entries["hours"].fillna(0.0)

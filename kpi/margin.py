@@ -4,10 +4,15 @@ For a month ``[m, next)`` of a report with cut-off ``B`` the counted window is
 ``[m, min(next, B))`` ("nothing after the cut-off counts": the month holding the cut-off
 is month-to-date, and a month starting at or after it counts nothing).
 
-- recurring revenue: ``monthly_revenue`` of every agreement active on any day of the
-  window, in full (no proration). Active on day ``d``: ``start_date <= d`` (or no start)
-  and ``end_date >= d`` (or no end; the end date is the agreement's last day).
-- hard cost: ``monthly_cost`` of those agreements (missing → 0).
+- recurring revenue accrues by day (SPEC KPI 4): an agreement contributes
+  ``monthly_revenue × d ÷ (days in the month)``, where ``d`` counts the days of the
+  window on which it is active: ``start_date <= day`` (or no start) and ``day <=
+  end_date`` (or no end; the end date is the agreement's last day). So an agreement that
+  starts or ends mid-month counts only its days, and the month holding the cut-off is
+  month-to-date for revenue as it is for labour (a whole month's fee never meets a few
+  days' labour). E.g. $3,000 a month from the 16th of a 30-day month: $1,500; at a
+  cut-off on the 8th of a month it started on the 1st: 7/30 of its fee.
+- hard cost: ``monthly_cost`` accrued by day the same way (missing → 0).
 - labour revenue and labour cost: the priced labour (``Frames.labour``, ``kpi.labour``)
   of the work days in the window.
 - revenue = recurring + labour revenue; margin = revenue − labour cost − hard cost;
@@ -43,25 +48,34 @@ def _windows(months: Sequence, cutoff) -> pd.DataFrame:
 
 
 def agreement_months(agreements: pd.DataFrame, months: Sequence, cutoff=None) -> pd.DataFrame:
-    """One row per (month, agreement active in that month's window): month, client,
-    agreement (``source_system``/``agreement_id``), recurring_revenue, hard_cost."""
+    """One row per (month, agreement active on a day of that month's window): month,
+    client, agreement (``source_system``/``agreement_id``), name, recurring_revenue and
+    hard_cost accrued by day (the module notes), and ``days`` (the days counted)."""
     win = _windows(months, cutoff)
+    win["month_days"] = [(month_bounds(m)[1] - month_bounds(m)[0]).days
+                         for m in win["w_start"]]   # one per month
     a = pd.DataFrame({
         "client": agreements["client"].fillna(NO_CLIENT).astype("str"),
         "agreement_id": agreements["agreement_id"],
         "source_system": agreements["source_system"],
         "name": agreements["name"],
-        "recurring_revenue": agreements["monthly_revenue"].fillna(0.0),
-        "hard_cost": agreements["monthly_cost"].fillna(0.0),
+        "monthly_revenue": agreements["monthly_revenue"].fillna(0.0),
+        "monthly_cost": agreements["monthly_cost"].fillna(0.0),
         "a_start": agreements["start_date"],
-        "a_end": agreements["end_date"],
+        # the end date is the agreement's last day: it is active until the next midnight
+        "a_end": agreements["end_date"] + pd.Timedelta(days=1),
     })
     both = win.merge(a, how="cross")
-    active = ((both["w_start"] < both["w_end"])
-              & (both["a_start"].isna() | (both["a_start"] < both["w_end"]))
-              & (both["a_end"].isna() | (both["a_end"] >= both["w_start"])))
-    return both.loc[active].drop(columns=["w_start", "w_end", "a_start", "a_end"]) \
-        .reset_index(drop=True)
+    start = both["a_start"].where(both["a_start"] > both["w_start"], both["w_start"])
+    end = both["a_end"].where(both["a_end"] < both["w_end"], both["w_end"])
+    days = ((end - start) / pd.Timedelta(days=1)).clip(lower=0.0)
+    share = days / both["month_days"]
+    both["recurring_revenue"] = both["monthly_revenue"] * share
+    both["hard_cost"] = both["monthly_cost"] * share
+    both["days"] = days
+    keep = ["month", "client", "agreement_id", "source_system", "name", "recurring_revenue",
+            "hard_cost", "days"]
+    return both.loc[days > 0, keep].reset_index(drop=True)
 
 
 def labour_months(labour: pd.DataFrame, months: Sequence, cutoff=None) -> pd.DataFrame:
@@ -129,7 +143,8 @@ def margin_by_agreement(frames: Frames, month_bounds: Sequence, cutoff=None) -> 
     - An agreement active in the month's window carries its own recurring revenue and
       hard cost, as in ``service_margin``.
     - The client's labour in that month (labour revenue, labour cost and hours) is shared
-      among the client's active agreements in proportion to their ``monthly_revenue``
+      among the client's active agreements in proportion to the revenue each accrued in
+      the month
       (negative amounts weigh 0); when those weights sum to 0, in equal shares.
     - A client's labour in a month with no active agreement goes to one row whose
       ``agreement_id`` and ``name`` are ``"(no agreement)"`` (``source_system`` None).

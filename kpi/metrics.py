@@ -35,7 +35,8 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
            "resolved (or closed, when there is no resolved time) by then.", headline=True),
     Metric("margin_percent", "Service margin", "percent", True,
            "(Recurring revenue + billable labour revenue − labour cost − hard costs) ÷ "
-           "revenue, for the calendar month; a month holding the cut-off is month-to-date.",
+           "revenue, for the calendar month; agreements accrue by day, so a month holding "
+           "the cut-off is month-to-date for revenue, costs and labour alike.",
            headline=True, digits=1),
     Metric("aged_past_sla", "Aged past SLA", "count", False,
            "Tickets open at the cut-off whose resolution due time (the PSA's, else created + "
@@ -44,15 +45,16 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
            headline=True),
     Metric("reprice_clients", "Clients to reprice", "count", False,
            "Clients below the median revenue whose effort index (their hours per dollar ÷ "
-           "the portfolio's) is above 1, over the last full months of the tier window.",
+           "the portfolio's) is above the effort threshold (tiers.effort_threshold, 1.2 by "
+           "default), over the last full months of the tier window.",
            headline=True),
     Metric("opened", "Opened", "count", None, "Tickets created in the week."),
     Metric("closed", "Closed", "count", True, "Tickets resolved (else closed) in the week."),
     Metric("revenue", "Revenue", "currency", True,
-           "Monthly revenue of every agreement active on a day of the month, plus billable "
-           "hours × bill rate of time worked in the month."),
+           "Agreements' monthly revenue accrued by the days they are active in the month, "
+           "plus billable hours × bill rate of time worked in the month."),
     Metric("recurring_revenue", "Agreement revenue", "currency", True,
-           "Monthly revenue of the agreements active in the month."),
+           "Agreements' monthly revenue accrued by the days they are active in the month."),
     Metric("labor_revenue", "Billed labour", "currency", True,
            "Billable hours × bill rate of the time worked in the month."),
     Metric("margin", "Margin", "currency", True, "Revenue − labour cost − hard costs."),
@@ -72,7 +74,15 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
            "Of tickets done in the period, the share on or before the resolution due time.",
            digits=1),
     Metric("utilisation_percent", "Utilisation", "percent", None,
-           "Billable hours ÷ capacity; the healthy band is 75–85 %.", digits=1),
+           "Hours worked for clients (not the MSP's own company, labor.internal_clients) ÷ "
+           "capacity; managed-services work counts even when it isn't billed. The healthy "
+           "band is 75–85 %.", digits=1),
+    Metric("billable_percent", "Billable utilisation", "percent", None,
+           "Billable hours worked ÷ capacity.", digits=1),
+    Metric("waiting", "Waiting", "count", None,
+           "Open tickets waiting on the customer or a vendor at the cut-off (status class "
+           "waiting): their SLA clock is paused, so they are not aged past SLA unless "
+           "sla.age_waiting is set."),
     Metric("response_median_hours", "Time to first response", "hours", False,
            "Median clock hours from a ticket's creation to its first response, over the "
            "tickets first responded to in the period."),
@@ -94,7 +104,7 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
 COLUMNS: dict[str, tuple[str, str]] = {
     "week": ("Week from", "text"), "month": ("Month", "text"), "period": ("Period", "text"),
     "team": ("Team", "text"), "open": ("Open", "count"),
-    "response_n": ("Responses", "count"), "resolution_median_n": ("Resolutions", "count"), "response_met": ("Responded on time", "count"),
+    "response_n": ("Responses", "count"), "response_met": ("Responded on time", "count"),
     "resolution_n": ("Resolutions", "count"), "resolution_met": ("Resolved on time", "count"),
     "responses": ("Responses", "count"), "positive": ("Positive", "count"),
     "neutral": ("Neutral", "count"), "negative": ("Negative", "count"),
@@ -103,8 +113,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "revenue_per_hour": ("Revenue per hour", "currency"),
     "as_of": ("As of", "text"), "cutoff": ("Cut-off", "text"), "tier": ("Tier", "text"),
     "created": ("Created", "text"), "done": ("Done", "text"),
-    "billable_hours": ("Billable hours", "hours"), "capacity": ("Capacity", "hours"),
-    "logged_percent": ("Logged", "percent"),
+    "billable_hours": ("Billable hours", "hours"),
+    "capacity_hours": ("Capacity", "hours"), "client_hours": ("Client hours", "hours"),
 }
 # The weekly review's speed beside the SLA (kpi.flow), its saved numbers (kpi.meeting) and
 # the daily stand-up (kpi.today).

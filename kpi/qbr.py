@@ -94,12 +94,15 @@ def default_quarter(frames: Frames) -> str | None:
     return full[-1] if full else quarters[-1]
 
 
-def clients(frames: Frames) -> list[str]:
+def clients(frames: Frames, settings: dict | None = None) -> list[str]:
+    """Every client named in the data, the MSP's own company (``labor.internal_clients``)
+    left out: it gets no QBR."""
     names = set()
     for frame in (frames.tickets, frames.agreements, frames.time_entries, frames.csat):
         # unique() before Python sees them: a million entries' names one by one is slow
         names |= set(frame["client"].dropna().unique().tolist())
-    return sorted(names)
+    own = set((settings or {}).get("labor", {}).get("internal_clients") or [])
+    return sorted(names - own)
 
 
 # ---------------------------------------------------------------------------- sections
@@ -214,11 +217,11 @@ def build_pack(frames: Frames, client: str, quarter: str, settings: dict) -> dic
     the tables volume, sla, csat, categories, hours, agreements, tier, tickets; plus
     tier_movement (text)."""
     start, end = quarter_bounds(quarter)
-    known = clients(frames)
+    known = clients(frames, settings)
     if client not in known:
         few = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
         raise ValueError(f"no client named '{client}'; clients are: {few or '(none)'}")
-    mine = frames.slice(client=client)
+    mine = frames.as_known_at(end).slice(client=client)   # the quarter as known at its end
     tickets = mine.tickets
     created = tickets["created_at"]
     in_quarter = tickets.loc[(created >= start) & (created < end)]

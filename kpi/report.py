@@ -20,7 +20,9 @@ WEEK_KEYS = ["week", "opened", "closed", "open_at_end", "csat_responses", "csat_
 MONTH_KEYS = ["month", "revenue", "recurring_revenue", "labor_revenue", "labor_cost",
               "hard_cost", "margin", "margin_percent", "hours", "effective_hourly_rate"]
 CLIENT_KEYS = ["client", "revenue", "hours", "effort_index", "effective_hourly_rate", "tier"]
-TEAM_KEYS = ["team", "open", "aged_past_sla", "status", "top_categories"]
+TEAM_KEYS = ["team", "open", "aged_past_sla", "waiting", "status", "top_categories"]
+TECHNICIAN_KEYS = ["technician", "team", "capacity_hours", "hours", "client_hours",
+                   "billable_hours", "utilisation_percent", "billable_percent", "band"]
 
 
 def _number(value, digits: int | None = 2):
@@ -39,6 +41,7 @@ def _records(frame: pd.DataFrame, keys: list[str]) -> list[dict]:
             for row in frame[keys].to_dict("records")]
 
 
+
 def build(frames: Frames, as_of, settings: dict, weeks: int = WEEKS) -> dict:
     review = WeeklyReview(frames, as_of, settings, weeks=weeks)
     weekly = review.trend.merge(
@@ -51,6 +54,8 @@ def build(frames: Frames, as_of, settings: dict, weeks: int = WEEKS) -> dict:
         "cutoff": review.cutoff.isoformat(),
         "weeks": _records(weekly, WEEK_KEYS),
         "teams": _records(review.teams, TEAM_KEYS),
+        # the report's week: everyone in the technicians table and everyone who logged time
+        "technicians": _records(review.technicians, TECHNICIAN_KEYS),
         "months": _records(review.months, MONTH_KEYS),
         "clients": _records(review.tiers, CLIENT_KEYS),
     }

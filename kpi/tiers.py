@@ -5,9 +5,14 @@ cut-off. Per client: revenue as in ``margin`` (recurring + labour revenue summed
 window's months) and hours worked. Effort index = (client hours ÷ client revenue) ÷
 (all hours ÷ all revenue); 1.0 is the portfolio average.
 
-Tiers: revenue ≥ median and index ≤ 1 → Core; revenue ≥ median and index > 1 →
-Demanding; revenue < median and index ≤ 1 → Steady; below median and index > 1 → Reprice.
-Clients with hours but no revenue: Reprice (index None). With revenue but no hours: index
+A client is **high-effort** when its index is above ``tiers.effort_threshold`` (default
+1.2): a client 2 % above the portfolio average is noise, not a pricing problem. Tiers:
+revenue ≥ median and not high-effort → Core; revenue ≥ median and high-effort →
+Demanding; revenue < median and not high-effort → Steady; below median and high-effort →
+Reprice.
+The MSP's own time (``labor.internal_clients``, and time with no client) is no client's
+and is left out, also from the portfolio average. Clients with hours but no revenue:
+Reprice (index None). With revenue but no hours: index
 0, so Core or Steady. The median is over the clients with revenue or hours in the window.
 When the whole portfolio has no hours the index is None and every client with revenue is
 Core or Steady by revenue alone.
@@ -17,6 +22,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .frames import Frames
+from .labour import internal
 from .margin import service_margin
 from .periods import full_months_before, month_label
 
@@ -25,7 +31,19 @@ COLUMNS = ["client", "revenue", "hours", "effort_index", "effective_hourly_rate"
 
 def client_tiers(frames: Frames, cutoff, settings: dict) -> pd.DataFrame:
     months = full_months_before(cutoff, int(settings["tiers"]["window_months"]))
-    return tiers_from_margin(service_margin(frames, months, cutoff=cutoff, by_client=True))
+    per = service_margin(frames, months, cutoff=cutoff, by_client=True)
+    return tiers_from_margin(clients_only(per, settings), threshold(settings))
+
+
+def clients_only(per: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """Per-client margin rows without the MSP's own time (``labour.internal``): it is no
+    client's effort, and it would move the portfolio average the index is measured by."""
+    return per.loc[~internal(per["client"], settings).to_numpy()]
+
+
+def threshold(settings: dict) -> float:
+    """The effort index above which a client is high-effort."""
+    return float(settings["tiers"]["effort_threshold"])
 
 
 def tiers_at(frames: Frames, cutoffs, settings: dict) -> dict:
@@ -36,11 +54,13 @@ def tiers_at(frames: Frames, cutoffs, settings: dict) -> dict:
     months_of = {pd.Timestamp(c): full_months_before(c, window) for c in cutoffs}
     union = sorted({m for months in months_of.values() for m in months})
     per = service_margin(frames, union, cutoff=max(months_of), by_client=True)
-    return {cut: tiers_from_margin(per[per["month"].isin([month_label(m) for m in months])])
+    per = clients_only(per, settings)
+    return {cut: tiers_from_margin(per[per["month"].isin([month_label(m) for m in months])],
+                                   threshold(settings))
             for cut, months in months_of.items()}
 
 
-def tiers_from_margin(per: pd.DataFrame) -> pd.DataFrame:
+def tiers_from_margin(per: pd.DataFrame, effort_threshold: float) -> pd.DataFrame:
     """Tiers from per-month, per-client margin rows (``service_margin(by_client=True)``)
     of the window's months."""
     clients = per.groupby("client")[["revenue", "hours"]].sum().reset_index()
@@ -60,7 +80,7 @@ def tiers_from_margin(per: pd.DataFrame) -> pd.DataFrame:
         if c.revenue <= 0:
             tier = "Reprice"
         else:
-            demanding = index is not None and index > 1
+            demanding = index is not None and index > effort_threshold
             high = c.revenue >= median
             tier = ("Demanding" if demanding else "Core") if high else \
                 ("Reprice" if demanding else "Steady")

@@ -4,7 +4,9 @@
     review.trend, review.teams, review.months, ...   # each part worked out when first asked
 
 The week is the one holding ``as_of``; its cut-off is the Monday 00:00 that ends it and
-nothing after the cut-off counts. What each part follows:
+nothing after the cut-off counts: tickets are read as they were known at the cut-off
+(``Frames.as_known_at``), so a later import never changes a past week. What each part
+follows:
 
 - tickets and CSAT (trend, aged, teams, breach, comments) follow the team and client
   filters; a survey follows its ticket's team;
@@ -22,7 +24,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from . import aged, backlog, breach, csat, flow, margin, periods, tiers
+from . import aged, backlog, breach, compliance, csat, flow, margin, periods, tiers
+from . import utilisation
 from .frames import Frames
 
 WEEKS = 12
@@ -38,8 +41,8 @@ class WeeklyReview:
         self.settings = settings
         self.team, self.client = team, client
         self.at = self.cutoff if at is None else min(self.cutoff, pd.Timestamp(at))
-        self.portfolio = frames
-        self.view = frames.slice(team, client)
+        self.portfolio = frames.as_known_at(self.cutoff)
+        self.view = self.portfolio.slice(team, client)
 
     @cached_property
     def _tickets(self) -> Frames:
@@ -73,20 +76,37 @@ class WeeklyReview:
         return breach.about_to_breach(self._tickets, self.at, self.settings)
 
     @cached_property
-    def flow(self) -> pd.DataFrame:
-        """Opened, closed, reopened and escalated per week (``kpi.flow``)."""
-        return flow.weekly_flow(self._tickets, self.week_starts)
-
-    @cached_property
-    def speed(self) -> pd.DataFrame:
-        """This week's median times to first response and resolution per priority, beside
-        the SLA targets and compliance (``kpi.flow.beside_sla``)."""
-        return flow.beside_sla(self.view, self.week, self.cutoff, self.settings)
-
-    @cached_property
     def comments(self) -> pd.DataFrame:
         """Negative CSAT comments of this week and the week before."""
         return csat.negative_comments(self.view, self.cutoff - 2 * periods.WEEK, self.cutoff)
+
+    @cached_property
+    def flow(self) -> pd.DataFrame:
+        """Opened, closed, reopened and escalated per week."""
+        return flow.weekly_flow(self._tickets, self.week_starts)
+
+    @cached_property
+    def times(self) -> pd.DataFrame:
+        """Median hours to first response and to resolution by priority, this week."""
+        return flow.time_to(self.view, self.week, self.cutoff)
+
+    @cached_property
+    def compliance(self) -> pd.DataFrame:
+        """SLA compliance by priority this week, with whose clock judged it."""
+        return compliance.sla_compliance(self.view, self.week, self.cutoff, self.settings,
+                                         by=("priority",), basis=True)
+
+    @cached_property
+    def speed(self) -> pd.DataFrame:
+        """This week's median times per priority beside the SLA targets and the share on
+        time (``flow.beside_sla`` of ``times`` and ``compliance``)."""
+        return flow.beside_sla(self.times, self.compliance, self.settings)
+
+    @cached_property
+    def technicians(self) -> pd.DataFrame:
+        """Every technician's utilisation over the week (the seven days before the
+        cut-off); portfolio-wide, like time itself (time has no team filter)."""
+        return utilisation.utilisation(self.portfolio, self.week, self.cutoff, self.settings)
 
     @cached_property
     def months(self) -> pd.DataFrame:

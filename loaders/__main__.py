@@ -12,6 +12,7 @@ import sys
 from . import store
 from .errors import ImportRefused
 from .importer import import_files
+from .mapping import user_presets
 from .settings import SettingsError, load_effective
 
 
@@ -47,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
               f"({type(exc).__name__}); check --db or CADENCE_DB_URL.", file=sys.stderr)
         return 1
 
+    if args.command == "import":
+        try:
+            user_presets(settings)  # a mapping that can't be used stops before any file
+        except SettingsError as exc:
+            print(f"error: {args.config or 'the settings saved in the store'}: {exc}",
+                  file=sys.stderr)
+            return 1
+
     if args.command == "history":
         for row in store.import_history(engine).itertuples():
             state = " (undone)" if row.undone_at is not None and str(row.undone_at) != "NaT" \
@@ -76,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: the store refused a file's rows ({type(exc).__name__}: "
                   f"{str(getattr(exc, 'orig', exc))[:200]}); nothing from that file was "
                   "stored and later files were not imported.", file=sys.stderr)
+            break
+        if isinstance(result, SettingsError):
+            failed += 1
+            print(f"error: {result}", file=sys.stderr)
             break
         if isinstance(result, ImportRefused):
             failed += 1

@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from . import fields, normalise, parse, store
-from .errors import ImportRefused
+from .errors import ImportRefused, UnknownColumns
 from .mapping import user_presets
 from .presets import PRESETS, Preset, norm
 from .read import Limits, RawTable, read_table
+from .settings import SettingsError
 from .settings import load as load_settings
 
 DATE_ORDER_HELP = ("set date_order = \"day_first\" or \"month_first\" under [import] in "
@@ -70,8 +71,10 @@ class FileResult:
         return text
 
 
-def all_presets(settings: dict) -> list[Preset]:
-    return list(PRESETS) + user_presets(settings)
+def all_presets(settings: dict, problems: list[str] | None = None) -> list[Preset]:
+    """The built-in presets and the settings' mappings; a mapping that can't be used
+    raises SettingsError, or with ``problems`` given is left out and described there."""
+    return list(PRESETS) + user_presets(settings, problems)
 
 
 def candidates(presets: list[Preset], vendor: str | None, kind: str | None) -> list[Preset]:
@@ -104,12 +107,15 @@ def detect(headers: list[str], presets: list[Preset], file_name: str,
                      if forced or _signature_met(p, normed)), key=lambda sp: -sp[0])
     if forced and (not scored or scored[0][0] == 0):
         wanted = ", ".join(a[0] for a in list(presets[0].columns.values())[:5])
-        raise ImportRefused(
+        raise UnknownColumns(
             f"{file_name}: the columns ({', '.join(headers[:6])}) are not those of a "
             f"{presets[0].name} export (expected columns such as {wanted}); check "
             "--vendor and --kind.")
     if not scored or scored[0][0] == 0:
-        raise ImportRefused(
+        close = near_miss(normed, presets)
+        if close is not None:
+            raise UnknownColumns(f"{file_name}: {close}")
+        raise UnknownColumns(
             f"{file_name}: the columns ({', '.join(headers[:6])}{'...' if len(headers) > 6 else ''}) "
             "do not match a known export of ConnectWise, Autotask, HaloPSA, Syncro or "
             "ServiceNow; pass --vendor and --kind, or describe the columns in a "
@@ -124,6 +130,63 @@ def detect(headers: list[str], presets: list[Preset], file_name: str,
         raise ImportRefused(f"{file_name}: the columns fit both {a.name} and {b.name}; "
                             f"pass --vendor {a.vendor} or --vendor {b.vendor}.")
     return scored[0][1]
+
+
+def _merged_groups(groups: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Groups of alternative headers, those sharing a header merged into one (a preset's
+    signature often names a required field's column again)."""
+    merged: list[list[str]] = []
+    for group in groups:
+        keys = {norm(a) for a in group}
+        for existing in merged:
+            if keys & {norm(a) for a in existing}:
+                existing.extend(a for a in group if norm(a) not in
+                                {norm(b) for b in existing})
+                break
+        else:
+            merged.append(list(group))
+    return [tuple(g) for g in merged]
+
+
+def required_columns(preset: Preset) -> list[tuple[str, ...]]:
+    """The columns a file must have to be read with ``preset``, each as its alternatives:
+    the signature's and the required fields' (for a mapping, those are the same)."""
+    groups = [tuple(g.split("|")) for g in preset.signature]
+    groups += [preset.columns[f] for f in fields.REQUIRED[preset.kind] if f in preset.columns]
+    return _merged_groups(groups)
+
+
+def near_miss(normed: set[str], presets: list[Preset]) -> str | None:
+    """For a file no preset's signature fits: the sentence naming the preset or mapping it
+    is closest to and the columns it lacks, when at least half of that one's required
+    columns and half of all its columns (three or more) are in the file; else None."""
+    best = None
+    for preset in presets:
+        required = required_columns(preset)
+        lacking = [g for g in required if not any(norm(a) in normed for a in g)]
+        every = _merged_groups(list(preset.columns.values()))
+        found = sum(any(norm(a) in normed for a in g) for g in every)
+        if not lacking or 2 * len(lacking) > len(required) or found < 3 or \
+                2 * found < len(every):
+            continue
+        closeness = (1 - len(lacking) / len(required)) + found / len(every)
+        if best is None or closeness > best[0]:
+            best = (closeness, preset, lacking, found, len(every))
+    if best is None:
+        return None
+    _, preset, lacking, found, total = best
+    names = " and ".join(repr(g[0]) for g in lacking)
+    verb = "is" if len(lacking) == 1 else "are"
+    if preset.options.get("user"):
+        return (f"the columns look like those of your mapping '{preset.vendor}' "
+                f"({preset.kind.replace('_', ' ')}; {found} of its {total} columns are here) "
+                f"but {names} {verb} missing; add {'it' if len(lacking) == 1 else 'them'} "
+                f"to the export, or change [mappings.{preset.vendor}] in the settings to "
+                "the name this file uses.")
+    return (f"the columns look like a {preset.vendor} {preset.kind.replace('_', ' ')} "
+            f"export ({found} of its {total} columns are here) but {names} {verb} "
+            f"missing; add {'it' if len(lacking) == 1 else 'them'} to the export, or "
+            "describe the columns in a [mappings] section of the settings file.")
 
 
 def plan_file(path: str | Path, vendor: str | None = None, kind: str | None = None,
@@ -145,7 +208,22 @@ def plan_file(path: str | Path, vendor: str | None = None, kind: str | None = No
     mapping = map_columns(table, preset)
     rows, rejected, notes = build_rows(table, preset, mapping, settings)
     return Plan(name, hashlib.sha256(data).hexdigest(), preset, table, mapping, rows,
-                rejected, table.notes + notes)
+                rejected, table.notes + _mapping_notes(preset, mapping) + notes)
+
+
+def _mapping_notes(preset: Preset, mapping: dict[str, list[str]]) -> list[str]:
+    """What a user mapping read differently from how it was written: field names taken as
+    another field, and its columns this file doesn't have (those fields stay empty)."""
+    if not preset.options.get("user"):
+        return []
+    notes = list(preset.options.get("read_as", ()))
+    absent = [aliases[0] for fld, aliases in preset.columns.items() if fld not in mapping]
+    if absent:
+        notes.append(f"mapping {preset.vendor}: this file has no column "
+                     f"{', '.join(repr(a) for a in absent)}; "
+                     f"{'that field is' if len(absent) == 1 else 'those fields are'} "
+                     "left empty")
+    return notes
 
 
 def map_columns(table: RawTable, preset: Preset) -> dict[str, list[str]]:
@@ -163,7 +241,7 @@ def map_columns(table: RawTable, preset: Preset) -> dict[str, list[str]]:
     missing = [f for f in fields.REQUIRED[preset.kind] if f not in mapping]
     if missing:
         f = missing[0]
-        raise ImportRefused(
+        raise UnknownColumns(
             f"{table.file_name}: no column for {f.replace('_', ' ')} (a {preset.name} "
             f"export names it {' or '.join(repr(a) for a in preset.columns.get(f, ()))}); "
             "add the column to the export or map it in the settings' [mappings].")
@@ -351,10 +429,26 @@ def _stable_ids(out: pd.DataFrame, kind: str) -> pd.Series:
     return digest
 
 
+# GLPI and other web help desks join several technicians (or groups) of one ticket with an
+# HTML line break in their exports; stored as a plain list, "Ana Reis, Rui Lima".
+_HTML_BREAK = r"\s*<br\s*/?>\s*"
+
+
 def _derive_tickets(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
+    for col in ("assignee", "team"):
+        text = out[col].astype(object)
+        joined = text.str.contains("<br", case=False, regex=False, na=False)
+        if joined.any():
+            out.loc[joined, col] = text[joined].str.replace(
+                _HTML_BREAK, ", ", regex=True, case=False).str.strip(", ")
     out["priority"] = normalise.priority(out["priority_raw"], settings.get("priority_map"))
     out["status_class"] = normalise.status_class(out["status"], preset.values.get(
         "status_class"), settings.get("status"))
+    # The PSA's own "SLA on hold" flag (HaloPSA `onhold`) makes an open ticket waiting
+    # whatever its status word says; a done ticket stays done.
+    held = out["_sla_hold"].fillna(False).astype(bool) & out["status_class"].eq("open")
+    out.loc[held, "status_class"] = "waiting"
+    _note_unknown_words(out, notes)
     # A closed ticket exported without a close time (ServiceNow lists that only carry
     # `state`): its last update is the best record of when it was done.
     finished = out["status_class"].isin(["resolved", "closed", "cancelled"]) & \
@@ -363,10 +457,32 @@ def _derive_tickets(out: pd.DataFrame, preset: Preset, settings: dict, notes: li
         out.loc[finished, "closed_at"] = out.loc[finished, "updated_at"]
         notes.append(f"{int(finished.sum())} done ticket(s) had no resolved or closed time; "
                      "their last update time was used")
-    reopen = out["reopen_count"]
-    bad_reopen = reopen.notna() & (reopen < 0)
-    return [("reopen_count", pd.Series(np.where(bad_reopen, "reopen count is negative", ""),
-                                       index=out.index, dtype=object))]
+    return [(col, pd.Series(np.where(out[col].notna() & (out[col] < 0),
+                                     f"{col.replace('_', ' ')} is negative", ""),
+                            index=out.index, dtype=object))
+            for col in ("reopen_count", "escalation_count")]
+
+
+def _note_unknown_words(out: pd.DataFrame, notes: list[str]) -> None:
+    """Say so when the priority or status words are not understood: a help desk exported
+    in another language (GLPI's `Média`, `Solucionado`) needs the settings' word maps,
+    and without them every ticket would count as open with no priority."""
+    raw = out["priority_raw"]
+    unknown = raw[raw.notna() & out["priority"].isna()].unique()
+    if len(unknown):
+        notes.append(f"priority {_some(unknown)} {'is' if len(unknown) == 1 else 'are'} not "
+                     "P1..P5 words; map them under [priority] in the settings "
+                     "(\"Média\" = \"P3\")")
+    words = out.loc[out["status"].notna(), "status"].unique()
+    if len(words) > 1 and out.loc[out["status"].notna(), "status_class"].eq("open").all():
+        notes.append(f"every status ({_some(words)}) was read as open; name the ones that "
+                     "mean waiting, resolved, closed or cancelled under [status] in the "
+                     "settings (\"Fechado\" = \"closed\")")
+
+
+def _some(words, shown: int = 5) -> str:
+    listed = ", ".join(repr(str(w)) for w in list(words)[:shown])
+    return listed + (f" and {len(words) - shown} more" if len(words) > shown else "")
 
 
 def _derive_time(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
@@ -388,30 +504,88 @@ def _derive_time(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[
 
 
 def _derive_agreements(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
+    default_type = preset.options.get("default_type")
+    if default_type:
+        out["type"] = out["type"].where(out["type"].notna(), default_type)
     out["type"] = normalise.agreement_type(out["type"])
     months = normalise.cycle_months(out["_billing_cycle"]).astype(float)
+    span = preset.options.get("included_cycle") == "span"
+    if span:  # the amount and the hours cover the agreement's own dates
+        months = normalise.months_spanned(out["start_date"], out["end_date"])
+    if out["_bill_amount"].isna().all() and out["_block_hourly_rate"].notna().any():
+        out["_bill_amount"] = out["_included_per_cycle"] * out["_block_hourly_rate"]
     if out["monthly_revenue"].isna().all():
         out["monthly_revenue"] = out["_bill_amount"] / months
     if out["monthly_cost"].isna().all():
         out["monthly_cost"] = out["_cost_per_cycle"] / months
     unknown = months.isna()
-    reason = "billing cycle '" + out["_billing_cycle"].fillna("").astype(str) + \
-        "' is not Monthly, Quarterly, Semi-Annual or Annual"
     ends_early = out["end_date"].notna() & out["start_date"].notna() & \
         (out["end_date"] < out["start_date"])
+    dates = pd.Series(np.where(ends_early, "end date is before start date", ""),
+                      index=out.index, dtype=object)
+    if span:
+        cycle = pd.Series("", index=out.index, dtype=object)
+        dates[unknown] = ("a block needs its start and end dates to spread its hours and "
+                          "price over the months it covers")
+    else:
+        cycle = ("billing cycle '" + out["_billing_cycle"].fillna("").astype(str) +
+                 "' is not Monthly, Quarterly, Semi-Annual or Annual").where(unknown, "")
+    hours, hour_cycle = _derive_included_hours(out, months)
     for col in ("start_date", "end_date"):
         out[col] = out[col].dt.normalize()
-    return [("_billing_cycle", reason.where(unknown, "")),
-            ("end_date", pd.Series(np.where(ends_early, "end date is before start date", ""),
-                                   index=out.index, dtype=object))]
+    return [("_billing_cycle", cycle), ("_included_per_cycle", hours),
+            ("_included_cycle", hour_cycle), ("end_date", dates)]
+
+
+def _derive_included_hours(out: pd.DataFrame, months: pd.Series
+                           ) -> tuple[pd.Series, pd.Series]:
+    """``included_hours`` a month (SPEC, agreements): the hours of the agreement's limit
+    divided by the months of its cycle (the limit's own cycle where the export has one,
+    else the billing cycle). Empty when the limit counts no hours (ConnectWise
+    applicationUnits Amount or Incidents), when the agreement has no limit
+    (applicationUnlimitedFlag) or no hours; a mapped ``included_hours`` is kept as it is.
+    Returns the reasons a row is rejected (for the hours, for their cycle), if any."""
+    per_cycle = out["_included_per_cycle"]
+    units = out["_included_units"].fillna("").astype(str).map(norm)
+    counts_hours = units.isin(["", "hours", "hour", "hrs"])
+    unlimited = out["_included_unlimited"].fillna(False).astype(bool)
+    has_cycle = out["_included_cycle"].notna()
+    cycle = normalise.included_cycle_months(out["_included_cycle"]).where(has_cycle, months)
+    applies = per_cycle.notna() & counts_hours & ~unlimited & (per_cycle > 0)
+    if out["included_hours"].isna().all():
+        out["included_hours"] = (per_cycle / cycle).where(applies)
+    negative = (per_cycle < 0) | (out["included_hours"] < 0)
+    hours = pd.Series(np.where(negative, "included hours are negative", ""),
+                      index=out.index, dtype=object)
+    bad_cycle = applies & has_cycle & cycle.isna()
+    return hours, ("cycle '" + out["_included_cycle"].fillna("").astype(str) + "' of the "
+                   "hour limit is not a month, quarter, year or week").where(bad_cycle, "")
 
 
 def _derive_csat(out: pd.DataFrame, preset: Preset, settings: dict, notes: list[str]):
-    scale = normalise.csat_scale(out["score_raw"], preset.options.get("scale"))
+    """The scale (SPEC KPI 3): declared by the preset or the mapping (``csat_scale``),
+    else the settings' ``[csat] scale``, raised by the file's values when they need a
+    larger one (never lowered). A value outside a declared scale rejects its row."""
+    declared = preset.options.get("csat_scale", preset.options.get("scale"))
+    words = preset.values.get("rating")
+    setting = normalise.scale_name(settings["csat"]["scale"])
+    if declared is not None:
+        scale = normalise.scale_name(declared)
+        source = "mapping" if preset.options.get("user") else "preset"
+        where = f"the {scale} scale that the {preset.vendor} {source} declares"
+    else:
+        scale = normalise.file_scale(out["score_raw"], setting)
+        source = "settings"
+        where = f"the {scale} scale ([csat] scale in the settings)"
+        if scale not in (setting, "labels"):
+            where = f"the {scale} scale (the file's scores go above the settings' {setting})"
+            notes.append(f"the scores go above the {setting} scale of the settings ([csat] "
+                         f"scale), so the file is read on the {scale} scale")
     out["scale"] = scale
-    out["rating"] = normalise.csat_rating(out["score_raw"], scale)
+    out["scale_source"] = source
+    out["rating"] = normalise.csat_rating(out["score_raw"], scale, words)
     bad = out["score_raw"].notna() & out["rating"].isna()
-    reason = "score '" + out["score_raw"].fillna("").astype(str) + f"' is not on the {scale} scale"
+    reason = "score '" + out["score_raw"].fillna("").astype(str) + f"' is not on {where}"
     return [("score_raw", reason.where(bad, ""))]
 
 
@@ -436,16 +610,19 @@ def store_plan(engine, plan: Plan) -> FileResult:
 
 def import_files(engine, paths: list, vendor: str | None = None, kind: str | None = None,
                  settings: dict | None = None):
-    """Import several files, yielding ``(path, FileResult or ImportRefused)`` in order.
+    """Import several files, yielding ``(path, FileResult, ImportRefused or
+    SettingsError)`` in order (a SettingsError: a mapping in the settings can't be used).
     The next file is read and parsed on a second thread while this one is written, so a
     two-core machine does both at once (parsing is mostly Arrow and NumPy work and SQLite
     releases the GIL while it writes); only one plan waits ahead, bounding memory."""
     settings = settings or load_settings()
 
     def plan(path):
+        # Errors come back as results, so the caller reports them in file order like any
+        # other outcome; raised here, they would reach it from `.result()` unannounced.
         try:
             return plan_file(path, vendor, kind, settings)
-        except ImportRefused as refused:
+        except (ImportRefused, SettingsError) as refused:
             return refused
 
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -453,7 +630,7 @@ def import_files(engine, paths: list, vendor: str | None = None, kind: str | Non
         for i, path in enumerate(paths):
             current = upcoming.result()
             upcoming = pool.submit(plan, paths[i + 1]) if i + 1 < len(paths) else None
-            if isinstance(current, ImportRefused):
+            if isinstance(current, (ImportRefused, SettingsError)):
                 yield path, current
             else:
                 yield path, store_plan(engine, current)

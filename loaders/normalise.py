@@ -49,11 +49,19 @@ def priority(raw: pd.Series, overrides: dict[str, str] | None = None) -> pd.Seri
 
 
 STATUS_CLASSES = ("open", "waiting", "resolved", "closed", "cancelled")
+# SPEC: `waiting` is a status that names a wait, hold or pending state, `cancelled` a
+# cancelled or void one, `resolved`/`closed` as named, anything else `open`. Whole words,
+# so "Abandoned" is not "done" and "Stakeholder review" is not "hold". Order matters: the
+# first rule that matches decides ("Resolved - awaiting confirmation" is resolved).
+# "Scheduled" is not a wait: the MSP has planned the work and its clock runs
+# (docs/DECISIONS.md, "Status classes").
 _STATUS_RULES = (
-    (r"cancel|void|duplicate|merged", "cancelled"),
-    (r"closed|complete|done", "closed"),
-    (r"resolved|fixed|solved", "resolved"),
-    (r"wait|pending|hold|awaiting|suspend|scheduled", "waiting"),
+    (r"\b(?:cancel+(?:ed|led)?|void(?:ed)?|abandoned|withdrawn|duplicate|merged)\b",
+     "cancelled"),
+    (r"\b(?:closed|complete[d]?|done)\b", "closed"),
+    (r"\b(?:resolved|fixed|solved)\b", "resolved"),
+    (r"\b(?:wait\w*|await\w*|pending|on[ -]?hold|hold|suspended|paused|deferred)\b",
+     "waiting"),
 )
 
 
@@ -107,6 +115,29 @@ def cycle_months(raw: pd.Series) -> pd.Series:
     return months.where(key.ne(""), 1.0).astype(float)
 
 
+# The cycle of an agreement's hour limit: a billing cycle, or one of ConnectWise's
+# applicationCycle values (weeks: 52 a year, so a week is 12/52 of a month).
+INCLUDED_CYCLE_MONTHS = {
+    **CYCLE_MONTHS, "calendarmonth": 1, "calendarquarter": 3, "contractquarter": 3,
+    "calendaryear": 12, "contractyear": 12, "calendarweek": 12 / 52,
+    "contract2weeks": 12 / 26, "contract4weeks": 12 / 13,
+}
+
+
+@by_unique
+def included_cycle_months(raw: pd.Series) -> pd.Series:
+    """Months in the cycle of an hour limit; NaN for a cycle not known (an empty one is
+    left to the caller)."""
+    return raw.fillna("").astype(str).map(norm).map(INCLUDED_CYCLE_MONTHS).astype(float)
+
+
+def months_spanned(start: pd.Series, end: pd.Series) -> pd.Series:
+    """How many months an agreement's own dates cover, to the nearest month (at least 1):
+    2026-01-01..2026-01-31 is 1, 2026-01-01..2026-12-31 is 12. NaN without both dates."""
+    days = (end - start).dt.days + 1
+    return (days / (365.25 / 12)).round().clip(lower=1)
+
+
 # CSAT: labels a vendor exports instead of numbers (faces, thumbs).
 RATING_WORDS = {
     "positive": "positive", "good": "positive", "great": "positive", "happy": "positive",
@@ -119,40 +150,67 @@ RATING_WORDS = {
     "sad": "negative", "frown": "negative", ":(": "negative",
 }
 SCALES = ("3-point", "5-point", "0-10", "labels")
+# The numeric scales by their top score, smallest first; a scale's bottom is 1, or 0 for
+# 0-10. The settings and mappings name a scale by its top (3, 5 or 10) or by its name.
+SCALE_TOPS = {"3-point": 3, "5-point": 5, "0-10": 10}
+SCALE_BOTTOMS = {"3-point": 1, "5-point": 1, "0-10": 0}
+_BANDS = {
+    "3-point": [(1, 1, "negative"), (2, 2, "neutral"), (3, 3, "positive")],
+    "5-point": [(1, 2, "negative"), (3, 3, "neutral"), (4, 5, "positive")],
+    "0-10": [(0, 6, "negative"), (7, 8, "neutral"), (9, 10, "positive")],
+}
 
 
-def csat_scale(scores: pd.Series, declared: str | None = None) -> str:
-    """The scale of a score column: the mapping's word, else what the values span."""
-    if declared:
-        return declared
-    numbers = pd.to_numeric(scores, errors="coerce").dropna()
+def scale_name(value: object) -> str | None:
+    """``3``, ``"5"``, ``10``, ``"5-point"``, ``"0-10"`` -> the scale's name; None when the
+    value names no scale."""
+    text = str(value).strip().lower().replace(" ", "")
+    by_top = {str(top): name for name, top in SCALE_TOPS.items()}
+    if text in by_top:
+        return by_top[text]
+    return {"3-point": "3-point", "3point": "3-point", "5-point": "5-point",
+            "5point": "5-point", "0-10": "0-10", "10-point": "0-10",
+            "labels": "labels"}.get(text)
+
+
+def _numbers(scores: pd.Series) -> pd.Series:
+    return pd.to_numeric(scores, errors="coerce")
+
+
+def file_scale(scores: pd.Series, setting: str) -> str:
+    """The scale of a file whose preset or mapping declares none (SPEC KPI 3): the
+    settings' scale, or a larger one when the file's values need it. A file's values never
+    make the scale smaller: a bad week of 1-3 scores on a 5-point survey stays 5-point.
+    The values that can tell are those from 0 to 10; a file with none (labels only) is on
+    ``labels``."""
+    numbers = _numbers(scores).dropna()
+    numbers = numbers[(numbers >= 0) & (numbers <= 10)]
     if numbers.empty:
         return "labels"
     low, high = numbers.min(), numbers.max()
-    if low >= 1 and high <= 3:
-        return "3-point"
-    if low >= 1 and high <= 5:
-        return "5-point"
-    return "0-10"
+    need = next(name for name, top in SCALE_TOPS.items()
+                if low >= SCALE_BOTTOMS[name] and high <= top)
+    return max(setting, need, key=SCALE_TOPS.get)
 
 
-def csat_rating(scores: pd.Series, scale: str) -> pd.Series:
-    """positive / neutral / negative, or NaN for a value outside the scale."""
-    number = pd.to_numeric(scores, errors="coerce")
-    words = scores.fillna("").astype(str).str.strip().str.lower()
-    by_word = words.map(RATING_WORDS)
-    by_word = by_word.where(by_word.notna(), words.str.replace(r"[\s_\-]", "", regex=True)
-                            .map(RATING_WORDS))
-    if scale == "3-point":
-        bands = [(1, 1, "negative"), (2, 2, "neutral"), (3, 3, "positive")]
-    elif scale == "5-point":
-        bands = [(1, 2, "negative"), (3, 3, "neutral"), (4, 5, "positive")]
-    elif scale == "0-10":
-        bands = [(0, 6, "negative"), (7, 8, "neutral"), (9, 10, "positive")]
-    else:
-        bands = []
-    conditions = [(number >= lo) & (number <= hi) & (number.round() == number)
-                  for lo, hi, _ in bands]
+def csat_rating(scores: pd.Series, scale: str,
+                words: dict[str, object] | None = None) -> pd.Series:
+    """positive / neutral / negative, or NaN for a value outside the scale. A word (a
+    vendor's own label from ``words``, else a common one) is rated by the word; a number by
+    its band. A number between two points (Autotask's Survey Rating averages a survey's
+    1-5 answers) counts as the nearest point, halves rounding up: 3.5 is 4, positive."""
+    text = scores.fillna("").astype(str).str.strip().str.lower()
+    squeezed = text.str.replace(r"[\s_\-]", "", regex=True)
+    by_word = pd.Series(None, index=scores.index, dtype=object)
+    vendor = {str(k).strip().lower(): v for k, v in (words or {}).items()}
+    for table in (vendor, RATING_WORDS):
+        by_word = by_word.where(by_word.notna(), text.map(table))
+        by_word = by_word.where(by_word.notna(), squeezed.map(table))
+    number = _numbers(scores)
+    bands = _BANDS.get(scale, [])
+    inside = (number >= SCALE_BOTTOMS.get(scale, 0)) & (number <= SCALE_TOPS.get(scale, -1))
+    point = np.floor(number + 0.5)
+    conditions = [inside & (point >= lo) & (point <= hi) for lo, hi, _ in bands]
     by_number = pd.Series(np.select(conditions, [b[2] for b in bands], default=None)
                           if bands else None, index=scores.index, dtype=object)
     return by_word.where(by_word.notna(), by_number)

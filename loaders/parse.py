@@ -15,8 +15,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 NULL_WORDS = {"", "?", "null", "none", "n/a", "na", "nan", "#n/a", "-", "--", "nil"}
-TRUE_WORDS = {"true", "yes", "y", "1", "t", "x", "billable", "met"}
-FALSE_WORDS = {"false", "no", "n", "0", "f", "nonbillable", "not met"}
+# Yes and no as help desks export them in their user's language (GLPI: Sim / Não).
+TRUE_WORDS = {"true", "yes", "y", "1", "t", "x", "billable", "met",
+              "sim", "si", "sí", "oui", "ja"}
+FALSE_WORDS = {"false", "no", "n", "0", "f", "nonbillable", "not met",
+               "não", "nao", "non", "nein"}
 
 DAY_FIRST, MONTH_FIRST = "day_first", "month_first"
 
@@ -24,6 +27,7 @@ _TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*([AaPp]\.?[Mm]\.?
 _NUMERIC_DATE = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})" + _TIME + r"\s*$"
 _NAMED_MONTH = r"^(\d{1,2})[/ .\-]([A-Za-z]{3,9})\.?[/ .\-,]+(\d{4}|\d{2})" + _TIME + r"\s*$"
 _YEAR_FIRST = r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})" + _TIME + r"\s*$"
+_PROGRESS_LINES = r"\s*[\r\n]+\s*-?\d+(?:[.,]\d+)?\s*%\s*$"
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 
@@ -62,8 +66,18 @@ def _problems(bad: pd.Series, text: pd.Series, what: str) -> pd.Series:
 
 
 # ---------------------------------------------------------------------------- dates
+def _date_text(text: pd.Series) -> pd.Series:
+    """The date part of each cell. GLPI's SLA cells hold the due time and, on further
+    lines, how much of it is used ("11-09-2025 08:08 \n\n 8%"): the first line is the
+    date."""
+    if text.str.contains("\n", regex=False).any():
+        text = text.str.replace(_PROGRESS_LINES, "", regex=True)
+    return text
+
+
 def _numeric_date_parts(text: pd.Series) -> pd.DataFrame:
     """Day/month parts of the values written like 03/04/2026 (ISO columns skip the work)."""
+    text = _date_text(text)
     # Matching a short prefix is several times cheaper than the whole cell.
     prefix = text.str.slice(0, 12).str.lstrip()
     candidates = text[prefix.str.match(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d")]
@@ -89,7 +103,8 @@ def ambiguous_dates(text: pd.Series) -> pd.Series:
     parts = _numeric_date_parts(text)
     first = pd.to_numeric(parts[0], errors="coerce")
     second = pd.to_numeric(parts[1], errors="coerce")
-    return text[parts.index][(first <= 12) & (second <= 12) & (first >= 1) & (second >= 1)]
+    both = (first <= 12) & (second <= 12) & (first >= 1) & (second >= 1)
+    return _date_text(text).str.strip()[parts.index][both]
 
 
 def parse_datetimes(text: pd.Series, order: str | None = None, timezone: str | None = "UTC"
@@ -97,7 +112,7 @@ def parse_datetimes(text: pd.Series, order: str | None = None, timezone: str | N
     """Naive local datetimes; values with a UTC offset are converted to ``timezone`` (with
     ``timezone=None`` the offset is dropped and the written wall time kept).
     ``order`` is how to read `03/04/2026` (required when such values occur)."""
-    text = text.str.strip()
+    text = _date_text(text).str.strip()
     null = text.str.lower().isin(NULL_WORDS)
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     done = null.copy()

@@ -3,7 +3,11 @@
 Each preset is data, not code: ``signature`` lists the headers that together identify the
 vendor and kind (``a|b`` means either), ``columns`` lists each field's header aliases in
 order of preference (the first non-empty one wins per row), ``values`` maps a vendor's own
-words to canonical values, and ``options`` holds the few facts data can't infer.
+words to canonical values (``values["rating"]``: a survey's labels), and ``options`` holds
+the few facts data can't infer: ``csat_scale`` (the survey's scale, ``3-point``,
+``5-point`` or ``0-10``; without it the settings' ``[csat] scale`` decides), ``key_from``
+(an id made of two columns), ``default_type`` (the agreement type when the export names
+none), ``included_cycle = "span"`` (an agreement's amount and hours cover its own dates).
 Headers are compared case-, space- and punctuation-insensitively (see ``norm``).
 
 A user mapping file for any other export produces the same structure (``mapping.py``),
@@ -37,13 +41,14 @@ class Preset:
         return f"{self.vendor}/{self.kind}"
 
 
-# Words for `status_class` that every vendor shares; a preset's own map is consulted first
-# and the keyword rules in normalise.status_class come last.
+# A preset's `values["status_class"]` holds its own status words; the settings' [status]
+# words come before them and the keyword rules in normalise.status_class after them.
 CONNECTWISE = "connectwise"
 AUTOTASK = "autotask"
 HALOPSA = "halopsa"
 SYNCRO = "syncro"
 SERVICENOW = "servicenow"
+SMILEBACK = "smileback"
 CADENCE = "cadence"
 
 PRESETS: tuple[Preset, ...] = (
@@ -107,6 +112,27 @@ PRESETS: tuple[Preset, ...] = (
             "_billing_cycle": ("invoicingCycle", "billingCycle", "Invoicing Cycle"),
             "start_date": ("startDate", "Start Date"),
             "end_date": ("endDate", "End Date"),
+            # The agreement's limit: hours when applicationUnits is Hours (Amount and
+            # Incidents are no hours), per applicationCycle (CalendarMonth, ContractYear...).
+            "_included_per_cycle": ("applicationLimit", "Application Limit"),
+            "_included_units": ("applicationUnits", "Application Units"),
+            "_included_cycle": ("applicationCycle", "Application Cycle"),
+            "_included_unlimited": ("applicationUnlimitedFlag", "Application Unlimited"),
+        },
+    ),
+    Preset(
+        CONNECTWISE, "csat",
+        # A customer-satisfaction survey result (service/surveys/{id}/results): the points
+        # a contact gave, summed over the survey's questions. The points of each answer
+        # are the survey author's choice, so no scale is declared: [csat] scale decides.
+        signature=("ticketId", "totalPoints"),
+        columns={
+            "response_id": ("id",),
+            "ticket_id": ("ticketId", "Ticket #"),
+            "client": ("company", "companyName", "company.name"),
+            "responded_at": ("_info.dateEntered", "dateEntered", "Date Entered"),
+            "score_raw": ("totalPoints", "Total Points"),
+            "comment": ("footerResponse", "Footer Response", "comment"),
         },
     ),
     # ---------------------------------------------------------------- Datto Autotask
@@ -167,6 +193,28 @@ PRESETS: tuple[Preset, ...] = (
             "score_raw": ("Survey Rating", "Rating"),
             "comment": ("Comment", "Comments"),
         },
+        # Survey Rating is the average of the answered questions' 1-5 ratings (Autotask's
+        # help, "Viewing and managing survey responses"): a 5-point scale, possibly 3.67.
+        options={"csat_scale": "5-point"},
+    ),
+    Preset(
+        AUTOTASK, "agreements",
+        # A Block Hours contract's blocks (Contracts > Contract Block; the ContractBlocks
+        # entity: Hours, Hourly Rate, Start/End Date, Date Purchased). A block is prepaid
+        # hours over its own dates: its price (hours x rate) and hours spread over the
+        # months it spans (options.included_cycle = "span").
+        signature=("Hours", "Hourly Rate|hourlyRate", "Date Purchased|datePurchased"),
+        columns={
+            "agreement_id": ("Contract Block ID", "Block ID", "id"),
+            "client": ("Account", "Organization", "Company", "Account Name"),
+            "name": ("Contract Name", "Contract"),
+            "type": ("Contract Type",),
+            "_included_per_cycle": ("Hours", "hours"),
+            "_block_hourly_rate": ("Hourly Rate", "hourlyRate"),
+            "start_date": ("Start Date", "startDate"),
+            "end_date": ("End Date", "endDate"),
+        },
+        options={"default_type": "block", "included_cycle": "span"},
     ),
     # ---------------------------------------------------------------- HaloPSA
     Preset(
@@ -190,6 +238,13 @@ PRESETS: tuple[Preset, ...] = (
             "sla_met": ("slastate", "SLA State"),
             "hours_actual": ("timetaken", "Time Taken"),
             "updated_at": ("lastactiondate", "last_update"),
+            # `reassigncount`: how often the ticket was passed to another agent or team.
+            "escalation_count": ("reassigncount", "Reassign Count"),
+            # Halo's API has no reopen count; a ticket report (Halo reports are SQL) can
+            # count the reopen events, and one that names its column so is read.
+            "reopen_count": ("reopen_count", "Reopen Count", "Times Reopened"),
+            # `onhold`: the ticket's status has put its SLA clock on hold.
+            "_sla_hold": ("onhold", "On Hold"),
         },
         values={"sla_met": {"i": True, "in": True, "in sla": True, "met": True,
                             "o": False, "out": False, "out of sla": False,
@@ -228,6 +283,8 @@ PRESETS: tuple[Preset, ...] = (
             "_billing_cycle": ("billingperiod",),
             "start_date": ("start_date",),
             "end_date": ("end_date",),
+            # prepay hours a period includes (ContractHeader.chargehoursperperiod)
+            "_included_per_cycle": ("chargehoursperperiod", "Charge Hours Per Period"),
         },
     ),
     Preset(
@@ -284,6 +341,8 @@ PRESETS: tuple[Preset, ...] = (
             "closed_at": ("closed_at",),
             "sla_met": ("made_sla",),
             "reopen_count": ("reopen_count",),
+            # passed to another assignment group or person: ServiceNow's escalation count
+            "escalation_count": ("reassignment_count",),
             "updated_at": ("sys_updated_on", "sys_updated_at"),
         },
         # ServiceNow's numeric incident_state codes, for exports that write the value.
@@ -291,6 +350,25 @@ PRESETS: tuple[Preset, ...] = (
                                  "7": "closed", "8": "cancelled", "awaiting user info": "waiting",
                                  "awaiting vendor": "waiting", "awaiting problem": "waiting",
                                  "awaiting evidence": "waiting", "on hold": "waiting"}},
+    ),
+    # ---------------------------------------------------------------- SmileBack
+    Preset(
+        SMILEBACK, "csat",
+        # Three faces. A review's fields as SmileBack's API names them (rating, comment,
+        # rated_on, ticket.reference, company, agents); the rating is a word.
+        signature=("rating", "rated_on|Rated On"),
+        columns={
+            "response_id": ("id", "Review ID"),
+            "ticket_id": ("ticket.reference", "ticket_reference", "Ticket", "Ticket #"),
+            "client": ("company.name", "company", "Company"),
+            "technician": ("agents", "agent", "Agent", "Agents"),
+            "responded_at": ("rated_on", "Rated On"),
+            "score_raw": ("rating", "Rating", "Reaction"),
+            "comment": ("comment", "Comment"),
+        },
+        values={"rating": {"positive": "positive", "neutral": "neutral",
+                           "negative": "negative"}},
+        options={"csat_scale": "3-point"},
     ),
     # ---------------------------------------------------------------- Cadence's own lists
     Preset(

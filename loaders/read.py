@@ -83,7 +83,9 @@ def read_table(path: str | Path, header_score: Callable[[list[str]], int],
         raise _too_big(name, len(data), limits)
     if not data.strip():
         raise ImportRefused(f"{name}: the file is empty; export it again from your PSA.")
-    if name.lower().endswith(EXCEL_SUFFIXES) or data[:4] == b"PK\x03\x04" \
+    if is_xml_spreadsheet(data):  # Freshdesk's ".xls" and other old report writers
+        grid_by_sheet = _xml_spreadsheet_grids(data, name, limits)
+    elif name.lower().endswith(EXCEL_SUFFIXES) or data[:4] == b"PK\x03\x04" \
             or data[:8] == _OLE_MAGIC:
         grid_by_sheet = _excel_grids(data, name, limits)
     else:
@@ -240,6 +242,163 @@ def _excel_grids(data: bytes, name: str, limits: Limits = Limits()
         raise ImportRefused(f"{name}: the workbook has no data in any sheet; "
                             "export the report again.")
     return grids
+
+
+# ---------------------------------------------------------------------------- XML 2003
+_SS = "urn:schemas-microsoft-com:office:spreadsheet"
+_MAX_COLUMNS = 16_384   # Excel's own limit (column XFD)
+
+
+def is_xml_spreadsheet(data: bytes) -> bool:
+    """Excel's XML Spreadsheet 2003 format: an XML file whose root is an ss:Workbook.
+    Freshdesk's native ".xls" export is one; calamine doesn't read it."""
+    head = data[:4096]
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and _SS.encode() in head
+
+
+class _DocumentType(Exception):
+    pass
+
+
+def _xml_spreadsheet_grids(data: bytes, name: str, limits: Limits = Limits()
+                           ) -> dict[str | None, pd.DataFrame]:
+    """Every worksheet of an XML Spreadsheet 2003 file as a grid of text cells, read by
+    the standard library's expat parser with plain handlers (no element tree is built,
+    so memory follows the cells, not the XML). ``ss:Index`` skips cells and rows and
+    ``ss:MergeAcross`` spans columns, as Excel writes them; a cell's comment is not its
+    value; DateTime cells become `YYYY-MM-DD HH:MM:SS` like the CSV export's dates.
+
+    Namespaces are resolved once, from the root's declarations (files write the
+    spreadsheet's tags as `ss:Row` or as plain `Row`), rather than by expat on every tag,
+    which is the slower part of reading a big file."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    grids: dict[str | None, pd.DataFrame] = {}
+    names: dict[str, str] = {}          # the file's spelling of a tag -> its local name
+    index = merge = kind = sheet_name = ""
+    sheet: str | None = None
+    rows: list[list[str]] = []
+    row: list[str] | None = None
+    text: list[str] | None = None       # the open Data element's text, else None
+    value, value_type, span, col, comments = "", "String", 0, 0, 0
+
+    def beyond(what: str, number: int, limit: int) -> ImportRefused:
+        # ss:Index="99999999" would otherwise pad a row or sheet until memory runs out
+        return ImportRefused(f"{name}: the XML spreadsheet is damaged ({what} {number:,} is "
+                             f"past the {limit:,} a sheet can hold); export it again.")
+
+    def refuse_doctype(*_):
+        # A document type can declare entities that expand without end; the format
+        # never has one, so a file that does is refused rather than parsed.
+        raise _DocumentType
+
+    def root(tag, attrs):
+        nonlocal index, merge, kind, sheet_name
+        prefixes = [k.partition(":")[2] for k, v in attrs.items()
+                    if k.partition(":")[0] == "xmlns" and v == _SS]
+        for local in ("Workbook", "Worksheet", "Table", "Row", "Cell", "Data", "Comment"):
+            names.update({f"{p}:{local}" if p else local: local for p in prefixes})
+        # Attributes have no default namespace: they are always prefixed.
+        attr = next((p for p in prefixes if p), "ss")
+        index, merge, kind, sheet_name = (f"{attr}:Index", f"{attr}:MergeAcross",
+                                          f"{attr}:Type", f"{attr}:Name")
+        parser.StartElementHandler = start
+
+    def start(tag, attrs):
+        nonlocal text, value, value_type, span, col, row, sheet, rows, comments
+        local = names.get(tag)
+        if local == "Cell":
+            if row is not None:
+                at = attrs.get(index) if attrs else None
+                col = int(at) - 1 if at and at.isdigit() else len(row)
+                merged = attrs.get(merge, "") if attrs else ""
+                value, span = "", int(merged) if merged.isdigit() else 0
+                if col + span >= _MAX_COLUMNS:
+                    raise beyond("column", col + span + 1, _MAX_COLUMNS)
+        elif local == "Data":
+            if not comments:
+                text = []
+                value_type = attrs.get(kind, "String") if attrs else "String"
+        elif local == "Row":
+            at = attrs.get(index) if attrs else None
+            if at and at.isdigit():
+                if int(at) > limits.max_rows + HEADER_SCAN_ROWS:
+                    raise beyond("row", int(at), limits.max_rows + HEADER_SCAN_ROWS)
+                rows.extend([] for _ in range(int(at) - 1 - len(rows)))
+            row = []
+        elif local == "Comment":
+            comments += 1
+        elif local == "Worksheet":
+            sheet, rows = attrs.get(sheet_name) or f"Sheet{len(grids) + 1}", []
+
+    def end(tag):
+        nonlocal text, value, row, rows, comments
+        local = names.get(tag)
+        if local == "Cell":
+            if row is not None:
+                if col > len(row):
+                    row.extend([""] * (col - len(row)))
+                row.append(value)
+                if span:
+                    row.extend([""] * span)
+        elif local == "Data":
+            if text is not None:
+                value = "".join(text)
+                if value_type != "String":
+                    value = _xml_cell_text(value, value_type)
+                text = None
+        elif local == "Row":
+            if row is not None:
+                rows.append(row)
+                row = None
+                if len(rows) > limits.max_rows + HEADER_SCAN_ROWS:
+                    raise ImportRefused(f"{name}: sheet '{sheet}' has more than "
+                                        f"{limits.max_rows:,} rows; export a shorter "
+                                        "date range.")
+        elif local == "Comment":
+            comments -= 1
+        elif local == "Worksheet":
+            width = max((len(r) for r in rows), default=0)
+            if width:
+                grids[sheet] = pd.DataFrame([r + [""] * (width - len(r)) for r in rows],
+                                            dtype=str)
+            rows = []
+
+    def chars(chunk):
+        if text is not None:
+            text.append(chunk)
+
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.EntityDeclHandler = refuse_doctype
+    parser.StartElementHandler, parser.EndElementHandler = root, end
+    parser.CharacterDataHandler = chars
+    try:
+        for offset in range(0, len(data), 1 << 20):
+            parser.Parse(data[offset:offset + (1 << 20)], False)
+        parser.Parse(b"", True)
+    except _DocumentType:
+        raise ImportRefused(f"{name}: the XML spreadsheet declares a document type, which "
+                            "exports never do; open it in Excel and save it as .xlsx.") \
+            from None
+    except expat.ExpatError as exc:
+        raise ImportRefused(f"{name}: the XML spreadsheet is damaged "
+                            f"({expat.errors.messages[exc.code]}, line {exc.lineno}); "
+                            "export it again, or open it in Excel and save it as .xlsx.") \
+            from None
+    if not grids:
+        raise ImportRefused(f"{name}: the workbook has no data in any sheet; "
+                            "export the report again.")
+    return grids
+
+
+def _xml_cell_text(text: str, kind: str) -> str:
+    if kind == "DateTime":  # 2026-03-02T09:15:00.000
+        return re.sub(r"\.0+$", "", text.strip().replace("T", " ", 1))
+    if kind == "Boolean":
+        return {"1": "true", "0": "false"}.get(text.strip(), text)
+    return text
 
 
 def _cell_text(value: object) -> str:

@@ -1,4 +1,5 @@
-"""The bundled sample MSP: loaded into an empty store on the dashboard's first start."""
+"""The bundled sample MSP: loaded into an empty store on the dashboard's first start, with
+its settings (time zone, Northwind's own company as internal time) saved beside it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,5 +23,11 @@ def is_empty(engine: Engine) -> bool:
 
 
 def load_sample(engine: Engine, folder: Path = SAMPLE_DIR) -> list[FileResult]:
+    """Import the sample MSP's exports with its settings, and keep those settings in the
+    store (unless some are saved already), so the dashboard, the command lines and the
+    Settings page all use the values the sample was made with (US Eastern time...)."""
     config = settings.load(SAMPLE_SETTINGS)
-    return [import_file(engine, path, settings=config) for path in sample_files(folder)]
+    results = [import_file(engine, path, settings=config) for path in sample_files(folder)]
+    if settings.saved_text(engine) is None:
+        settings.save(engine, config)
+    return results

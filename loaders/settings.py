@@ -199,13 +199,17 @@ def load_effective(engine=None, path: str | Path | None = None) -> dict:
     return copy.deepcopy(DEFAULTS)
 
 
-def save(engine, settings: dict) -> None:
-    """Validate and store the settings (one transaction)."""
+def save(engine, settings: dict) -> int:
+    """Validate and store the settings, and re-rate the stored CSAT responses whose scale
+    came from ``[csat] scale`` when it changed (one transaction). Returns the responses
+    re-rated."""
     from sqlalchemy import delete, insert
 
     from .store.schema import app_settings
+    from .store.write import rerate_csat
     text = to_text(settings)
     with engine.begin() as conn:
         conn.execute(delete(app_settings).where(app_settings.c.name == STORE_KEY))
         conn.execute(insert(app_settings).values(
             name=STORE_KEY, toml=text, updated_at=dt.datetime.now().replace(microsecond=0)))
+        return rerate_csat(conn, settings["csat"]["scale"])

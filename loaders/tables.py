@@ -103,7 +103,9 @@ TICKETS = Table("tickets", "tickets", (
            parse="hours"),
     Column("updated_at", "datetime", "Updated", "The PSA's last update of the ticket."),
     IMPORT,
-), required=("ticket_id", "created_at"), indexes=("created_at",))
+), required=("ticket_id", "created_at"), indexes=("created_at",),
+    # HaloPSA's `onhold`: the PSA has paused the ticket's SLA clock (status class waiting).
+    inputs={"_sla_hold": "bool"})
 
 TIME_ENTRIES = Table("time_entries", "time_entries", (
     SOURCE,
@@ -143,7 +145,15 @@ AGREEMENTS = Table("agreements", "agreements", (
            "agreement includes; empty when it includes no fixed hours.", parse="hours"),
     IMPORT,
 ), required=("client",), hash_fields=("client", "name", "start_date"),
-    inputs={"_bill_amount": "money", "_cost_per_cycle": "money", "_billing_cycle": "text"})
+    inputs={"_bill_amount": "money", "_cost_per_cycle": "money", "_billing_cycle": "text",
+            # hours included per cycle (ConnectWise applicationLimit, HaloPSA
+            # chargehoursperperiod, an Autotask block's Hours), what the limit counts
+            # (applicationUnits: Hours, Amount or Incidents), its cycle when it is not the
+            # billing cycle (applicationCycle), "no limit" (applicationUnlimitedFlag), and
+            # an Autotask block's hourly rate (its price is hours x rate)
+            "_included_per_cycle": "hours", "_included_units": "text",
+            "_included_cycle": "text", "_included_unlimited": "bool",
+            "_block_hourly_rate": "money"})
 
 CSAT = Table("csat_responses", "csat", (
     SOURCE,
@@ -157,6 +167,10 @@ CSAT = Table("csat_responses", "csat", (
            length=10),
     Column("rating", "text", "Rating", "positive, neutral or negative.", parse=None,
            length=10),
+    Column("scale_source", "text", "Scale from", "Who said the scale: preset or mapping "
+           "(declared for the survey), or settings (the [csat] scale, raised by the file's "
+           "values when they go above it; re-rated when the setting changes).", parse=None,
+           length=10, in_frames=False),
     Column("comment", "text", "Comment"),
     IMPORT,
 ), required=("responded_at", "score_raw"),

@@ -42,8 +42,8 @@ st.caption(f"Window: {span} (full months before the cut-off {cut:%Y-%m-%d}); mov
 counts = now["tier"].value_counts()
 for col, tier in zip(st.columns(4), figures.TIERS):
     col.metric(tier, int(counts.get(tier, 0)), border=True)
-st.plotly_chart(figures.tier_scatter(now, before, x=x, x_title=x_title, money=show_money),
-                theme=None)
+st.plotly_chart(figures.tier_scatter(now, before, x=x, x_title=x_title, money=show_money,
+                                     threshold=tiers.threshold(settings)), theme=None)
 st.caption("Arrows run from a client's place in the previous window to now, for clients "
            "whose tier changed.")
 

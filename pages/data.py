@@ -1,47 +1,25 @@
 """Data: upload PSA exports, preview each before anything is written (detected vendor and
-kind, column mapping, first rows as stored, rejected rows with reasons), fix a mapping
-(saved as a user mapping in the settings, [mappings.NAME]), import with a per-file summary
-and rejected rows as CSV, and undo an import from the history. Logic: _lib/data_helpers.py.
+kind, column mapping, first rows as stored, rejected rows with reasons), fix a mapping, or
+for a file nothing reads confirm the mapping guessed from its columns (saved as a user
+mapping in the settings, [mappings.NAME]), import with a per-file summary and rejected
+rows as CSV, and undo an import from the history. Logic: _lib/data_helpers.py.
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from loaders import settings as settings_mod
 from loaders import store
 from pages._lib import data_helpers as helpers
 from pages._lib.access import page_setup
+from pages._lib.mapping_editor import ERROR_KEY, draft_editor, mapping_editor
 from pages._lib.store_cache import get_engine, refresh_snapshot
 
 page_setup("data", "Data")
 engine = get_engine()
-settings = settings_mod.load_effective(engine)
+settings, saved_settings, problems = helpers.effective_settings(engine)
+for problem in problems:
+    st.error(problem)
 state = st.session_state
-
-
-def save_mapping(key, kind, edited, mapping, preset):
-    try:
-        name = state[f"n_{key}"].strip().lower()
-        helpers.save_user_mapping(engine, settings, name,
-                                  helpers.user_mapping(kind, edited, mapping, preset))
-    except settings_mod.SettingsError as bad:
-        state["mapping_error"] = str(bad)
-        return
-    state[f"v_{key}"], state[f"k_{key}"] = name, kind
-    st.cache_data.clear()
-
-
-def mapping_fixer(key, kind, headers, mapping=None, preset=None, default="my_export"):
-    """Field <- header editor, saved as [mappings.NAME] and chosen as this file's vendor."""
-    edited = st.data_editor(helpers.editor_frame(kind, mapping or {}), key=f"m_{key}",
-                            hide_index=True, column_config={
-                                "field": st.column_config.TextColumn(disabled=True),
-                                "header": st.column_config.SelectboxColumn(
-                                    options=helpers.header_options(headers))})
-    st.text_input("Save as mapping", value=default, key=f"n_{key}")
-    st.button("Save mapping and preview again", key=f"s_{key}", on_click=save_mapping,
-              args=(key, kind, edited, mapping, preset))
-    st.caption("Saved in the settings; on the command line pass --vendor NAME.")
 
 
 def undo(import_id):
@@ -57,7 +35,7 @@ def undo(import_id):
     st.cache_data.clear()
 
 
-files = st.file_uploader("PSA exports", type=["csv", "xlsx", "xls"],
+files = st.file_uploader("PSA exports", type=["csv", "xlsx", "xls", "xml"],
                          accept_multiple_files=True,
                          help="Tickets, time entries, agreements or CSAT from ConnectWise, "
                               "Autotask, HaloPSA, Syncro, ServiceNow or a saved mapping.")
@@ -71,12 +49,8 @@ for i, upload in enumerate(files or []):
         plan = helpers.preview(upload.getvalue(), upload.name, vendor, kind, settings)
         if isinstance(plan, str):
             st.error(plan)
-            headers = helpers.file_headers(upload.getvalue(), upload.name)
-            if kind != helpers.AUTO and not isinstance(headers, str):
-                with st.popover(f"Map its columns as {kind.replace('_', ' ')}"):
-                    mapping_fixer(key, kind, headers)
-            elif not isinstance(headers, str):
-                st.caption("Choose its kind to map its columns yourself.")
+            if isinstance(plan, helpers.NeedsMapping):
+                draft_editor(engine, saved_settings, key, upload, kind)
             continue
         plans.append(plan)
         st.markdown(f"**{plan.vendor}** {plan.kind.replace('_', ' ')}: {plan.rows_read:,} "
@@ -91,10 +65,11 @@ for i, upload in enumerate(files or []):
         for note in plan.notes:
             st.info(note)
         with st.popover("Fix the column mapping"):
-            mapping_fixer(key, plan.kind, plan.table.headers, plan.mapping, plan.preset,
-                          f"{plan.preset.options.get('source_system', plan.vendor)}_custom")
-if "mapping_error" in state:
-    st.error(state.pop("mapping_error"))
+            mapping_editor(engine, saved_settings, key, plan.kind, plan.table.headers,
+                           plan.mapping, plan.preset,
+                           f"{plan.preset.options.get('source_system', plan.vendor)}_custom")
+if ERROR_KEY in state:
+    st.error(state.pop(ERROR_KEY))
 
 if plans and st.button("Import", type="primary"):
     bar = st.progress(0.0)

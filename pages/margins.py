@@ -10,20 +10,23 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi import margin, periods, utilisation
+from kpi import labour, margin, periods, utilisation
 from kpi.metrics import METRICS
 from pages._lib import margin_figures as figures
 from pages._lib.access import page_setup
 from pages._lib.filters import sidebar_filters
-from pages._lib.formats import hours, money, percent
+from pages._lib.formats import column_config, hours, money, percent
 from pages._lib.store_cache import frames_and_settings, store_key
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def utilisation_for(_frames, _settings, key: tuple) -> pd.DataFrame:
-    """Every technician's last 4 weeks before the cut-off of (store version, cut-off)."""
+def utilisation_for(_frames, _settings, key: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every technician's 4 weeks before the cut-off, in all and by week, per (store
+    version, cut-off)."""
     cut = key[-1]
-    return utilisation.utilisation(_frames, cut - 4 * periods.WEEK, cut, _settings)
+    weeks = periods.last_weeks(cut, 4)
+    return (utilisation.utilisation(_frames, weeks[0], cut, _settings),
+            utilisation.by_week(_frames, weeks, _settings))
 
 
 page_setup("margins", "Margins")
@@ -60,6 +63,12 @@ st.plotly_chart(figures.margin_trend_figure(monthly, mtd), theme=None)
 
 st.subheader(f"By client, {month}")
 clients = margin.service_margin(view, [month], cutoff=cut, by_client=True)
+own = labour.internal(clients["client"], settings).to_numpy()
+if own.any():
+    st.caption(f"Your own company's time (internal, no client): {hours(clients.loc[own, 'hours'].sum())}"
+               f", labour cost {money(clients.loc[own, 'labor_cost'].sum())}; counted in the "
+               "month's margin above, left out of the clients below.")
+clients = clients.loc[~own]
 losing_rows = margin.costs_more_than_it_pays(clients)
 clients = figures.numeric(clients).drop(columns="month") \
     .assign(losing=losing_rows.to_numpy()).sort_values(["margin", "client"], ignore_index=True)
@@ -79,13 +88,19 @@ st.dataframe(figures.numeric(agreements).sort_values(["margin", "client"], ignor
              .drop(columns="month"), hide_index=True, column_config=COLS)
 
 st.subheader("Utilisation, last 4 weeks")
-util = utilisation_for(frames, settings, (*store_key(), cut))
-st.caption(f"{METRICS['utilisation_percent'].how} {cut - 4 * periods.WEEK:%Y-%m-%d} to "
-           f"{cut - pd.Timedelta(days=1):%Y-%m-%d}. Logged % counts all hours worked.")
+util, weekly = utilisation_for(frames, settings, (*store_key(), cut))
+internal = ", ".join(settings["labor"]["internal_clients"]) or "none set in Settings"
+st.caption(f"{METRICS['utilisation_percent'].how} Internal clients: {internal}. "
+           f"{cut - 4 * periods.WEEK:%Y-%m-%d} to {cut - pd.Timedelta(days=1):%Y-%m-%d}.")
 st.plotly_chart(figures.utilisation_figure(util), theme=None)
-st.dataframe(figures.numeric(util), hide_index=True, column_config={
-    "billable_hours": st.column_config.NumberColumn("billable hours", format="%,.1f h"),
-    "hours": st.column_config.NumberColumn("hours", format="%,.1f h"),
-    "capacity": st.column_config.NumberColumn("capacity", format="%,.1f h"),
-    "utilisation_percent": st.column_config.NumberColumn("billable %", format="%.1f %%"),
-    "logged_percent": st.column_config.NumberColumn("logged %", format="%.1f %%")})
+by_week = figures.numeric(weekly).pivot(index=["technician", "team"], columns="week",
+                                        values="utilisation_percent").reset_index()
+teams = figures.numeric(utilisation.by_team(weekly)).pivot(
+    index="team", columns="week", values="utilisation_percent").reset_index()
+pct = {w: st.column_config.NumberColumn(f"week of {w}", format="%.0f%%")
+       for w in by_week.columns[2:]}
+left, right = st.columns([3, 2])
+left.dataframe(by_week, hide_index=True, column_config=pct)
+right.dataframe(teams, hide_index=True, column_config=pct)
+st.dataframe(figures.numeric(util), hide_index=True,
+             column_config=column_config(util.columns, "technicians"))

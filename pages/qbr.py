@@ -16,10 +16,11 @@ from pages._lib.store_cache import frames_and_settings, store_key
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def choices(_frames, key: tuple) -> tuple[list[str], list[str], str | None]:
+def choices(_frames, _settings, key: tuple) -> tuple[list[str], list[str], str | None]:
     """Clients, quarters with data and the default quarter, per store version."""
     quarters = qbr.quarters_with_data(_frames)
-    return qbr.clients(_frames), quarters, qbr.default_quarter(_frames) if quarters else None
+    return (qbr.clients(_frames, _settings), quarters,
+            qbr.default_quarter(_frames) if quarters else None)
 
 
 @st.cache_data(show_spinner="Building the pack...", max_entries=32)
@@ -41,7 +42,7 @@ def files_for(_pack, key: tuple) -> tuple[bytes, bytes]:
 
 role = page_setup("qbr", "QBR")
 frames, settings = frames_and_settings()
-clients, quarters, default_quarter = choices(frames, store_key())
+clients, quarters, default_quarter = choices(frames, settings, store_key())
 if not clients or not quarters:
     st.info("The store holds no tickets yet. Import exports on the Data page.")
     st.stop()

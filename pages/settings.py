@@ -12,12 +12,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from loaders import settings as settings_mod
 from loaders import store
 from pages._lib.access import can_see_money, page_setup
-from pages._lib.store_cache import get_engine
+from pages._lib.store_cache import filter_options, get_engine, store_key
 
 role = page_setup("settings", "Settings")
 engine = get_engine()
@@ -32,6 +33,18 @@ def clock(text: str) -> dt.time:
 
 def tidy(value: float):
     return int(value) if float(value).is_integer() else float(value)
+
+
+def word_map(col, label: str, words: dict, choices, key: str) -> dict:
+    """An editable table of a PSA's own words -> Cadence's values."""
+    table = pd.DataFrame({"word": list(words), "means": list(words.values())},
+                         columns=["word", "means"]).astype(object)
+    edited = col.data_editor(table, key=key, num_rows="dynamic", hide_index=True,
+                             column_config={"means": st.column_config.SelectboxColumn(
+                                 options=list(choices), required=True)})
+    col.caption(f"{label}: your PSA's own words that Cadence doesn't know.")
+    return {str(w).strip(): m for w, m in zip(edited["word"], edited["means"])
+            if isinstance(w, str) and w.strip() and isinstance(m, str)}
 
 
 with st.form("settings"):
@@ -50,6 +63,10 @@ with st.form("settings"):
     sla["review_threshold"] = int(st.number_input(
         "Review threshold (aged tickets per team)", min_value=1, step=1,
         value=int(sla["review_threshold"])))
+    sla["age_waiting"] = st.checkbox(
+        "Age tickets waiting on the customer or a vendor", value=bool(sla["age_waiting"]),
+        help="Off: a waiting ticket's SLA clock is paused, as in the PSA, so it is not aged "
+             "past SLA (its team still shows how many are waiting).")
     st.caption("Targets in hours per priority; 0 means no target.")
     for table, label in (("response_hours", "Response"),
                          ("resolution_hours", "Resolution")):
@@ -58,15 +75,40 @@ with st.form("settings"):
                                            value=float(sla[table].get(p, 0)))
                    for i, p in enumerate(settings_mod.PRIORITIES)}
         sla[table] = {p: tidy(v) for p, v in targets.items() if v > 0}
-    st.subheader("Other")
-    new["tiers"]["window_months"] = int(st.number_input(
+    st.subheader("Tiers, CSAT and your PSA's words")
+    left, middle, right = st.columns(3)
+    new["tiers"]["window_months"] = int(left.number_input(
         "Tier window (months)", min_value=1, max_value=24, step=1,
         value=int(new["tiers"]["window_months"])))
+    new["tiers"]["effort_threshold"] = float(middle.number_input(
+        "Effort threshold", min_value=1.0, max_value=10.0, step=0.05, format="%.2f",
+        value=float(new["tiers"]["effort_threshold"]),
+        help="A client is high-effort when its hours per dollar are this many times the "
+             "portfolio's (1.2: 20 % more)."))
+    scales = list(settings_mod.CSAT_SCALES)
+    new["csat"]["scale"] = right.selectbox(
+        "CSAT scale of numeric ratings", scales, index=scales.index(new["csat"]["scale"]),
+        format_func=lambda n: settings_mod.CSAT_SCALES[n],
+        help="For surveys whose vendor preset or mapping names no scale. Changing it "
+             "re-rates the stored ratings that took their scale from here.")
+    clients = sorted(set(filter_options(*store_key())["clients"])
+                     | set(new["labor"]["internal_clients"]))
+    new["labor"]["internal_clients"] = st.multiselect(
+        "Internal clients (your own company in the PSA)", clients,
+        default=new["labor"]["internal_clients"],
+        help="Time logged to these is internal, not client work, in utilisation.")
+    words, prios = st.columns(2)
+    new["status"] = word_map(words, "Status words", new["status"],
+                             settings_mod.STATUS_CLASSES, "status_words")
+    new["priority_map"] = word_map(prios, "Priority words", new["priority_map"],
+                                   settings_mod.PRIORITIES, "priority_words")
     new["timezone"] = st.text_input("Time zone", new["timezone"],
                                     help="e.g. UTC or America/New_York").strip()
     orders = ["auto", "day_first", "month_first"]
     new["import"]["date_order"] = st.selectbox(
-        "Date order for imports (03/04/2026)", orders,
+        "Date order when a file doesn't settle it (is 03/04/2026 the 3rd of April?)", orders,
+        format_func={"auto": "refuse such a file", "day_first": "day first (3 April)",
+                     "month_first": "month first (4 March)"}.get,
         index=orders.index(new["import"]["date_order"]))
     if can_see_money(role):
         st.subheader("Costs and rates")

@@ -90,9 +90,10 @@ OFF_DAY_HOURS = np.array(
      0.070, 0.070, 0.068, 0.064, 0.060, 0.055, 0.050, 0.045, 0.038, 0.025, 0.018, 0.015]
 )
 
-# --- SLA targets (business minutes), index = priority 1..4 ------------------------------
+# --- SLA targets (business minutes), index = priority 1..5 ------------------------------
+# P5 (planning) has a resolution target only: Northwind's weekly internal tickets use it.
 RESPONSE_TARGET = np.array([0, 60, 120, 240, 480])
-RESOLUTION_TARGET = np.array([0, 240, 480, 1440, 4320])
+RESOLUTION_TARGET = np.array([0, 240, 480, 1440, 4320, 14400])
 
 # --- resolution behaviour (fractions of the priority's resolution target) ---------------
 USUAL_MEDIAN = 0.30  # a typical ticket is fixed in under a third of its target
@@ -155,7 +156,8 @@ HALO_HELPERS = {"Service Desk": {"José Álvarez": 0.35}}
 CW_OWNERS_COVERED = {"Aisha Karimi": 0.55, "Owen Fletcher": 0.25, "Sofia Martins": 0.20}
 CW_OWNERS_TM = {"Marcus Bell": 0.70, "Aisha Karimi": 0.20, "Owen Fletcher": 0.10}
 ASSIGNEE_SHARE_OF_ENTRIES = 0.8  # the rest goes to a teammate
-CALIBRATION_DAYS = 28  # logged hours are matched to each technician's target per 4-week block
+CALIBRATION_DAYS = 7  # logged hours are matched to each technician's target every week...
+CALIBRATION_JITTER = 0.03  # ...give or take a few percent (its own random stream)
 INFRA_STRETCH = 0.15  # Infrastructure logs up to 15% more hours as its backlog grows
 
 # --- clients ----------------------------------------------------------------------------
@@ -226,9 +228,14 @@ EXTRA_CONTRACTS = [
      "Monthly", "2025-03-01", None),
     ("Brightwater Financial", "Compliance Monitoring (SOC)", "Premium", 1500, 600.0,
      "Quarterly", "2025-06-01", None),
+    # signed mid-month: September counts 15 of its 30 days, $1,500 of the $3,000
+    ("Granite Peak Credit Union", "Security Operations Add-on", "Premium", 3000, 900.0,
+     "Monthly", "2026-09-16", None),
 ]
 # ConnectWise project agreements: fixed-fee work, so time against them is not billed.
-# id, name, type, company, start, end, amount per cycle, cycle, hard cost per cycle
+# id, name, type, company, start, end, amount per cycle, cycle, hard cost per cycle.
+# Their limit (applicationUnits/Limit/Cycle) is the fee (Amount), except the hours bank:
+# 20 hours a quarter (applicationUnits Hours), so 6.67 included hours a month.
 CW_AGREEMENTS = [
     (3101, "Windows 11 Rollout", "Project", "Summit Orthopedics", "2025-12-01", "2026-03-31", 4800, "Monthly", 350),
     (3102, "Microsoft 365 Migration", "Project", "Lakeshore Realty", "2026-01-05", "2026-04-30", 5200, "Monthly", 600),
@@ -237,8 +244,9 @@ CW_AGREEMENTS = [
     (3105, "Cloud Backup Deployment", "Project", "Anchor Point Marina", "2026-06-01", "2026-08-31", 3600, "Monthly", 400),
     (3106, "Firewall Replacement", "Project", "Westbrook Auto Group", "2026-09-01", "2026-11-30", 4200, "Monthly", 1500),
     (3107, "Compliance Remediation", "Project", "Brightwater Financial", "2026-01-01", "2026-12-31", 30000, "Annual", 4000),
-    (3108, "Project Hours Bank", "Block Time", "Coastal Freight Partners", "2026-02-01", None, 3000, "Quarterly", 0),
+    (3108, "Project Hours Bank - 20 hrs/quarter", "Block Time", "Coastal Freight Partners", "2026-02-01", None, 3000, "Quarterly", 0),
 ]
+CW_HOURS_BANK = {3108: (20.0, "CalendarQuarter")}  # agreement id -> hours, applicationCycle
 MONTHS_PER_CYCLE = {"Monthly": 1, "Quarterly": 3, "Annual": 12}
 
 # --- work mix ---------------------------------------------------------------------------
@@ -386,6 +394,41 @@ COMMENTS_POSITIVE = ["Quick and friendly, thanks!", "Great service as always.", 
                      "Very helpful, explained everything.", "Thank you!", "Excellent, thanks for the fast fix."]
 COMMENT_RATE = {1: 0.75, 2: 0.65, 3: 0.30, 4: 0.15, 5: 0.22}
 
+# --- what SPEC v2 reads besides: drawn from a random stream of their own, after everything
+# above, so that every number drawn before them (and the stories told with them) stays as
+# it was. -----------------------------------------------------------------------------
+EXTRA_SEED = SEED + 1
+# Open tickets that are not waiting on the customer: some wait on a vendor, some are on hold
+# (the PSA pauses their SLA clock, so they are not aged past SLA).
+WAITING_VENDOR = {"halo": ("Waiting on Vendor", 0.10), "autotask": ("Waiting Vendor", 0.12),
+                  "connectwise": ("Waiting Customer", 0.15)}
+ON_HOLD = {"halo": ("On Hold", 0.06)}
+# Reopens (HaloPSA: a ticket report's reopen_count column, counted from the audit log): a
+# fix that does not hold. Printer fixes at the Service Desk reopen four times as often
+# (the driver or toner workaround comes back); Infrastructure's rushed fixes reopen more as
+# it falls behind; outage tickets when the line dropped again after the fix.
+REOPEN_SHARE = 0.03
+REOPEN_PRINTER = 0.12
+REOPEN_INFRA_RAMP = 1.5  # x (1 + 1.5 x ramp): up to 2.5 times the usual share by the end
+REOPEN_OUTAGE = 0.10
+REOPEN_TWICE = 0.20  # of the reopened tickets
+# Escalations (HaloPSA `reassigncount`): passed on to another team or a senior technician.
+ESCALATION_SHARE = {"Service Desk": 0.10, "Infrastructure": 0.07, "Security": 0.09,
+                    "Onboarding": 0.03}
+ESCALATION_URGENT = 0.10  # P1/P2 tickets are passed on more often
+ESCALATION_OUTAGE = 0.35
+# Internal time: every technician logs non-client work (client: Northwind itself) in the PSA
+# they work in: a one-hour team meeting each Tuesday and a few entries of training,
+# documentation and admin. HaloPSA's teams log it on one internal ticket per team and week
+# (priority 5, opened on the week's first working day, closed on its last); Harbor's
+# technicians as Autotask time with no ticket; the Projects team as ConnectWise time
+# charged to Northwind's own company.
+INTERNAL_CLIENT = "Northwind Managed IT"
+INTERNAL_MEETING_HOURS = 1.0
+INTERNAL_OTHER_ENTRIES = 2.0  # a week, for a 40-hour week (Poisson)
+INTERNAL_ENTRY_HOURS = {0.5: 0.35, 0.75: 0.3, 1.0: 0.25, 1.5: 0.1}
+INTERNAL_WORK_TYPES = {"Training": 0.4, "Documentation": 0.3, "Admin": 0.3}
+
 
 # =========================================================================================
 # Business-time clock
@@ -528,9 +571,12 @@ def money(x) -> str:
 
 
 def halo_contracts(clients: pd.DataFrame) -> pd.DataFrame:
+    """Halo contracts; a block contract's prepaid hours per billing period are in
+    `chargehoursperperiod` (a quarterly 20 hrs/month block: 60)."""
     rows = []
     for c in clients.itertuples():
         months = MONTHS_PER_CYCLE[c.cycle]
+        hours = None
         if c.kind == "managed":
             monthly, cost = c.seats * c.price, c.seats * PLANS[c.plan][1]
             name = f"Managed IT - {c.plan} ({c.seats} users)"
@@ -539,22 +585,26 @@ def halo_contracts(clients: pd.DataFrame) -> pd.DataFrame:
             monthly, cost = c.price, 150.0  # RMM and backup tooling
             name = f"Block Hours - {c.block_hours} hrs/month"
             ctype = "Block Hours"
+            hours = c.block_hours * months
         else:
             monthly, cost = 0.0, 0.0
             name, ctype = "Time and Materials", "Time & Materials"
-        rows.append((c.name, name, ctype, monthly * months, cost * months, c.cycle, c.start, c.end))
+        rows.append((c.name, name, ctype, monthly * months, cost * months, c.cycle, c.start, c.end,
+                     hours))
     for client, name, plan, monthly, cost, cycle, start, end in EXTRA_CONTRACTS:
         months = MONTHS_PER_CYCLE[cycle]
-        rows.append((client, name, "Managed Services", monthly * months, cost * months, cycle, start, end))
+        rows.append((client, name, "Managed Services", monthly * months, cost * months, cycle, start, end,
+                     None))
     df = pd.DataFrame(rows, columns=["client_name", "contract_name", "contract_type", "charge", "cost",
-                                     "billingperiod", "start_date", "end_date"])
+                                     "billingperiod", "start_date", "end_date", "chargehoursperperiod"])
     df = df.sort_values(["start_date", "client_name"], kind="stable").reset_index(drop=True)
     df.insert(0, "ref", [f"CON-{1001 + i}" for i in range(len(df))])
     df["periodchargeamount"] = df.pop("charge").map(money)
     df["costperperiod"] = df.pop("cost").map(money)
     df["end_date"] = df["end_date"].fillna("")
+    df["chargehoursperperiod"] = pd.array(df["chargehoursperperiod"], dtype="Int64")
     return df[["ref", "client_name", "contract_name", "contract_type", "periodchargeamount",
-               "costperperiod", "billingperiod", "start_date", "end_date"]]
+               "costperperiod", "billingperiod", "start_date", "end_date", "chargehoursperperiod"]]
 
 
 def cw_agreements() -> pd.DataFrame:
@@ -565,6 +615,13 @@ def cw_agreements() -> pd.DataFrame:
     df["endDate"] = df["endDate"].fillna("")
     df["billAmount"] = df["billAmount"].astype(float)
     df["cost"] = df["cost"].astype(float)
+    bank = df["id"].map(CW_HOURS_BANK)
+    is_bank = bank.notna()
+    df["applicationUnits"] = np.where(is_bank, "Hours", "Amount")
+    monthly = df["billAmount"] / df["invoicingCycle"].map(MONTHS_PER_CYCLE)
+    df["applicationLimit"] = np.where(is_bank, bank.str[0], monthly.round(2))
+    df["applicationCycle"] = np.where(is_bank, bank.str[1], "CalendarMonth")
+    df["applicationUnlimitedFlag"] = "false"
     return df
 
 
@@ -723,6 +780,97 @@ def halo_status(t: pd.DataFrame, rng) -> np.ndarray:
     return np.where(t["cancelled"], "Cancelled", status)
 
 
+def wait_elsewhere(rng, t: pd.DataFrame, psa: str) -> None:
+    """Some open tickets that are being worked now wait on a vendor (or, in ConnectWise, the
+    customer), or are on hold. Done after the time entries: the work before the wait is
+    logged like any other."""
+    moving = (t["status"] == "In Progress").to_numpy()
+    u = rng.random(len(t))
+    status = t["status"].to_numpy().copy()
+    vendor_word, vendor_share = WAITING_VENDOR[psa]
+    hold_word, hold_share = ON_HOLD.get(psa, ("", 0.0))
+    status[moving & (u < vendor_share)] = vendor_word
+    status[moving & (u >= vendor_share) & (u < vendor_share + hold_share)] = hold_word
+    t["status"] = status
+
+
+def flow_counts(rng, t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per Halo ticket: how often it was reopened and how often passed on (reassigned)."""
+    n = len(t)
+    team = t["team"].to_numpy()
+    worked = ((~t["is_open"] & ~t["cancelled"]) | (t["is_open"] & t["responded"].notna())).to_numpy()
+    outage = t["outage"].to_numpy()
+    p_reopen = np.where((team == "Service Desk") & (t["category"].to_numpy() == "Printer"),
+                        REOPEN_PRINTER, REOPEN_SHARE)
+    infra = team == "Infrastructure"
+    p_reopen = np.where(infra, p_reopen * (1 + REOPEN_INFRA_RAMP * ramp(t["created"].to_numpy())), p_reopen)
+    p_reopen = np.where(outage, REOPEN_OUTAGE, p_reopen)
+    reopened = worked & (rng.random(n) < p_reopen)
+    reopens = reopened * (1 + (rng.random(n) < REOPEN_TWICE))
+    p_pass = pd.Series(team).map(ESCALATION_SHARE).to_numpy(dtype=float)
+    p_pass = p_pass + np.where(t["priority"].to_numpy() <= 2, ESCALATION_URGENT, 0.0)
+    p_pass = np.where(outage, ESCALATION_OUTAGE, p_pass)
+    passed = rng.random(n) < p_pass
+    passes = passed * (1 + (rng.random(n) < 0.25) + (rng.random(n) < 0.05))
+    return reopens.astype(np.int64), passes.astype(np.int64)
+
+
+def internal_work(rng) -> dict:
+    """Northwind's own, non-client time, per PSA (see INTERNAL_CLIENT): HaloPSA tickets (one
+    per Halo team and week, never open at a week's end) and entries for every technician:
+    the Tuesday meeting (or the next working day) and a Poisson number of other entries on
+    random working days of the week. Returns {"tickets": ..., "halo"/"autotask"/
+    "connectwise": entries}."""
+    mondays = START_DAY + 7 * np.arange(N_DAYS // 7)
+    first = np.busday_offset(mondays, 0, roll="forward", holidays=HOLIDAYS)
+    last = np.busday_offset(mondays + 4, 0, roll="backward", holidays=HOLIDAYS)
+    n_weeks = len(mondays)
+    leads = {team: team_members(team)[0][0] for team in HALO_TEAMS}
+    tickets = pd.DataFrame({
+        "team": np.repeat(HALO_TEAMS, n_weeks),
+        "week": np.tile(mondays, len(HALO_TEAMS)),
+        "created": np.tile(first.astype("datetime64[m]") + np.timedelta64(7 * 60 + 55, "m"),
+                           len(HALO_TEAMS)),
+        "done": np.tile(last.astype("datetime64[m]") + np.timedelta64(17 * 60, "m"), len(HALO_TEAMS)),
+    })
+    tickets["agent"] = tickets["team"].map(leads)
+    week_of = pd.Series(pd.to_datetime(tickets["week"]))
+    tickets["summary"] = ("Internal: " + tickets["team"] + " team meeting, training and admin (week of "
+                          + week_of.dt.strftime("%b ") + week_of.dt.day.astype(str) + ")")
+    tickets["key"] = tickets["team"] + "/" + tickets["week"].astype(str)
+
+    names = np.array([t[0] for t in TECHNICIANS], dtype=object)
+    teams = np.array([t[1] for t in TECHNICIANS], dtype=object)
+    weekly = np.array([t[3] for t in TECHNICIANS], dtype=float)
+    tech = np.repeat(np.arange(len(names)), n_weeks)
+    week = np.tile(np.arange(n_weeks), len(names))
+    meeting_day = np.busday_offset(mondays[week] + 1, 0, roll="forward", holidays=HOLIDAYS)
+    meeting_day = np.minimum(meeting_day, last[week])
+    meetings = pd.DataFrame({"tech": tech, "week": week,
+                             "at": meeting_day.astype("datetime64[m]") + np.timedelta64(9 * 60, "m"),
+                             "hours": INTERNAL_MEETING_HOURS, "kind": "Internal Meeting"})
+    count = rng.poisson(INTERNAL_OTHER_ENTRIES * weekly[tech] / 40)
+    o_tech, o_week = np.repeat(tech, count), np.repeat(week, count)
+    workdays = np.busday_count(first[o_week], last[o_week] + 1, holidays=HOLIDAYS)
+    day = np.busday_offset(first[o_week], np.floor(rng.random(len(o_tech)) * workdays).astype(np.int64),
+                           roll="forward", holidays=HOLIDAYS)
+    minute = 8 * 60 + 15 * rng.integers(0, 30, len(o_tech))  # 08:00 to 15:15, quarter hours
+    other = pd.DataFrame({"tech": o_tech, "week": o_week,
+                          "at": day.astype("datetime64[m]") + minute.astype("timedelta64[m]"),
+                          "hours": pick_dict(rng, INTERNAL_ENTRY_HOURS, len(o_tech)).astype(float),
+                          "kind": pick_dict(rng, INTERNAL_WORK_TYPES, len(o_tech))})
+    entries = pd.concat([meetings, other], ignore_index=True)
+    entries = entries[entries["at"] < END]
+    entries["who"] = names[entries["tech"]]
+    entries["key"] = teams[entries["tech"]] + "/" + mondays[entries["week"]].astype(str)
+    entries = entries.sort_values(["at", "tech"], kind="stable").reset_index(drop=True)
+    team = teams[entries["tech"]]
+    psa = np.select([team == AUTOTASK_QUEUE, team == CW_TEAM], ["autotask", "connectwise"], "halo")
+    cols = ["key", "who", "at", "hours", "kind"]
+    return {"tickets": tickets, **{p: entries.loc[psa == p, cols].reset_index(drop=True)
+                                   for p in ("halo", "autotask", "connectwise")}}
+
+
 # =========================================================================================
 # Autotask (Harbor IT) tickets
 # =========================================================================================
@@ -829,9 +977,10 @@ def time_entries(rng, t: pd.DataFrame, mean_entries: float, pool_of: np.ndarray,
 
 
 def calibrate_hours(entries: list[pd.DataFrame], max_hours: list[float], volume: float) -> None:
-    """Scale hours so that in every 4-week block each technician logs their target share of
+    """Scale hours so that every week each technician logs about their target share of
     capacity (times `volume` when the data set is scaled up), so utilisation tells the same
-    story in any window. Rounded to quarter hours, clipped to a sane length per entry."""
+    story in any window, the report's one week included. Rounded to quarter hours, clipped
+    to a sane length per entry."""
     names = [t[0] for t in TECHNICIANS]
     tech_no = {name: i for i, name in enumerate(names)}
     n_blocks = N_DAYS // CALIBRATION_DAYS
@@ -848,6 +997,8 @@ def calibrate_hours(entries: list[pd.DataFrame], max_hours: list[float], volume:
     util = np.array([t[4] for t in TECHNICIANS])[:, None] * np.ones(n_blocks)
     infra = np.array([t[1] == "Infrastructure" for t in TECHNICIANS])
     util[infra] *= 1 + INFRA_STRETCH * ramp(mid)[None, :]  # the team is stretched as it falls behind
+    jitter = np.random.default_rng(SEED + 2).normal(0, CALIBRATION_JITTER, util.shape)
+    util = util * np.exp(jitter)  # a real week is a little over or under
     weekly = np.array([t[3] for t in TECHNICIANS], dtype=float)[:, None]
     # Holiday blocks get proportionally fewer hours; the year still sums to util x capacity.
     target = util * weekly * (CALIBRATION_DAYS / 7) * (workdays / workdays.mean())[None, :] * volume
@@ -1044,19 +1195,28 @@ def build(args) -> dict[str, pd.DataFrame]:
     volume = scale * args.entries_per_ticket / DEFAULT_ENTRIES_PER_TICKET
     calibrate_hours([he, ae, ce], [4.0, 4.0, 8.0], volume)
 
+    # What SPEC v2 reads besides (waits, reopens, escalations, internal time), from a
+    # random stream of its own: nothing drawn above changes.
+    extra = np.random.default_rng(EXTRA_SEED)
+    for t, psa in ((halo, "halo"), (at, "autotask"), (cw, "connectwise")):
+        wait_elsewhere(extra, t, psa)
+    halo["reopens"], halo["escalations"] = flow_counts(extra, halo)
+    internal = internal_work(extra)
+
     out = {}
-    out.update(write_halo(rng, clients, halo, he, kinds))
-    out.update(write_autotask(rng, at, ae, kinds))
-    out.update(write_cw(rng, cw, ce))
+    out.update(write_halo(rng, clients, halo, he, kinds, internal["tickets"], internal["halo"]))
+    out.update(write_autotask(rng, at, ae, kinds, internal["autotask"]))
+    out.update(write_cw(rng, cw, ce, internal["connectwise"]))
     out["technicians.csv"] = pd.DataFrame(
         [(name, team, cost, cap) for name, team, cost, cap, _u, _w in TECHNICIANS],
         columns=["name", "team", "hourly_cost", "weekly_capacity_hours"])
     out["_internal"] = {"halo": halo, "autotask": at, "connectwise": cw,
-                        "entries": {"halo": he, "autotask": ae, "connectwise": ce}}
+                        "entries": {"halo": he, "autotask": ae, "connectwise": ce},
+                        "internal": internal}
     return out
 
 
-def write_halo(rng, clients, t, e, kinds) -> dict:
+def write_halo(rng, clients, t, e, kinds, internal_tickets, internal_entries) -> dict:
     tickets = pd.DataFrame({
         "id": np.arange(10001, 10001 + len(t)),
         "summary": t["summary"],
@@ -1073,6 +1233,8 @@ def write_halo(rng, clients, t, e, kinds) -> dict:
         "fixbydate": iso(np.where(rng.random(len(t)) < 0.30, np.datetime64("NaT"), t["resolution_due"])),
         "dateclosed": iso(t["done"]),
         "slastate": np.where(t["is_open"] | t["cancelled"], "", np.where(t["breached"], "Out", "In")),
+        "reassigncount": t["escalations"],
+        "reopen_count": t["reopens"],
     })
     rows = e["row"].to_numpy()
     billable = billable_halo(rng, e, t, kinds)
@@ -1100,11 +1262,49 @@ def write_halo(rng, clients, t, e, kinds) -> dict:
         "date": iso(s["at"]),
         "comment": s["comment"],
     })
+    tickets, actions, feedback = with_internal_work(tickets, actions, feedback, internal_tickets,
+                                                    internal_entries)
     return {"halopsa_tickets.csv": tickets, "halopsa_actions.csv": actions,
             "halopsa_contracts.csv": halo_contracts(clients), "halopsa_feedback.csv": feedback}
 
 
-def write_autotask(rng, t, e, kinds) -> dict:
+def with_internal_work(tickets, actions, feedback, internal_tickets, internal_entries):
+    """Northwind's internal tickets and their actions, merged into the Halo exports in the
+    order Halo numbers them (tickets by creation, actions by time): every id is renumbered
+    and the references follow."""
+    it = internal_tickets
+    extra = pd.DataFrame({
+        "id": -1 - np.arange(len(it)),  # placeholders until renumbered
+        "summary": it["summary"], "client_name": INTERNAL_CLIENT, "team": it["team"],
+        "agent_name": it["agent"], "status_name": np.where(
+            it["done"] < END - np.timedelta64(7, "D"), "Closed", "Resolved"),
+        "priority_id": 5, "category_1": "Internal", "dateoccurred": iso(it["created"]),
+        "responsedate": "", "respondbydate": "",
+        "fixbydate": iso(SLA_CLOCK.add(it["created"].to_numpy(), np.full(len(it), RESOLUTION_TARGET[5]))),
+        "dateclosed": iso(it["done"]), "slastate": "In", "reassigncount": 0, "reopen_count": 0,
+    })
+    merged = pd.concat([tickets, extra], ignore_index=True)
+    merged = merged.sort_values(["dateoccurred", "id"], kind="stable").reset_index(drop=True)
+    new_id = dict(zip(merged["id"], 10001 + np.arange(len(merged))))
+    merged["id"] = merged["id"].map(new_id)
+    by_key = dict(zip(it["key"], extra["id"].map(new_id)))
+
+    ie = internal_entries
+    more = pd.DataFrame({
+        "id": 0, "ticket_id": ie["key"].map(by_key).to_numpy(), "who": ie["who"],
+        "datetime": iso(ie["at"]), "timetaken": ie["hours"], "actionchargehours": 0.0,
+        "actisbillable": "False", "chargerate": pd.array([pd.NA] * len(ie), dtype="Int64"),
+        "client_name": INTERNAL_CLIENT,
+    })
+    actions = actions.assign(ticket_id=actions["ticket_id"].map(new_id))
+    actions = pd.concat([actions, more], ignore_index=True)
+    actions = actions.sort_values("datetime", kind="stable").reset_index(drop=True)
+    actions["id"] = 200001 + np.arange(len(actions))
+    feedback = feedback.assign(ticket_id=feedback["ticket_id"].map(new_id))
+    return merged, actions, feedback
+
+
+def write_autotask(rng, t, e, kinds, internal) -> dict:
     day = t["created"].to_numpy().astype("datetime64[D]")
     seq = pd.Series(day).groupby(day).cumcount().to_numpy() + 1
     numbers = ("T" + pd.Series(np.datetime_as_string(day)).str.replace("-", "", regex=False)
@@ -1147,6 +1347,15 @@ def write_autotask(rng, t, e, kinds) -> dict:
         "Hourly Rate": money(AUTOTASK_RATE),
         "Work Type": work_type,
     })
+    # Harbor's internal time: Autotask time with no ticket (its client is none: internal).
+    more = pd.DataFrame({
+        "Ticket Number": "", "Resource": internal["who"], "Date Worked": us_datetime(internal["at"]),
+        "Hours Worked": internal["hours"], "Hours To Bill": 0.0, "Non-Billable": "True",
+        "Hourly Rate": "", "Work Type": internal["kind"],
+    })
+    when = np.concatenate([e["at"].to_numpy(), internal["at"].to_numpy()])
+    entries = pd.concat([entries, more], ignore_index=True)
+    entries = entries.iloc[np.argsort(when, kind="stable")].reset_index(drop=True)
     s = surveys(rng, t, rough_weeks_apply=False)  # Harbor's network was not affected
     survey = pd.DataFrame({
         "Ticket Number": numbers.to_numpy()[s["row"].to_numpy()],
@@ -1159,7 +1368,7 @@ def write_autotask(rng, t, e, kinds) -> dict:
             "autotask_surveys.csv": survey}
 
 
-def write_cw(rng, t, e) -> dict:
+def write_cw(rng, t, e, internal) -> dict:
     ids = np.arange(48201, 48201 + len(t))
     rows = e["row"].to_numpy()
     hours = e["hours"].to_numpy()
@@ -1212,6 +1421,20 @@ def write_cw(rng, t, e) -> dict:
         "owner": t["agent"],
         "lastUpdated": to_utc_z(updated),
     })
+    # The Projects team's internal time: charged to Northwind's own company, no ticket.
+    i_start = internal["at"].to_numpy()
+    i_end = i_start + np.round(internal["hours"].to_numpy() * 60).astype("timedelta64[m]")
+    more = pd.DataFrame({
+        "id": 0, "chargeToId": pd.array([pd.NA] * len(internal), dtype="Int64"),
+        "member": internal["who"], "company": INTERNAL_CLIENT, "timeStart": to_utc_z(i_start),
+        "timeEnd": to_utc_z(i_end), "actualHours": internal["hours"], "hoursBilled": 0.0,
+        "billableOption": "DoNotBill", "hourlyRate": 0.0, "workType": internal["kind"],
+    })
+    entries["chargeToId"] = pd.array(entries["chargeToId"], dtype="Int64")
+    entries = pd.concat([entries, more], ignore_index=True)
+    entries = entries.iloc[np.argsort(np.concatenate([start, i_start]), kind="stable")]
+    entries = entries.reset_index(drop=True)
+    entries["id"] = 900001 + np.arange(len(entries))
     return {"connectwise_tickets.csv": tickets, "connectwise_time_entries.csv": entries,
             "connectwise_agreements.csv": cw_agreements()}
 
@@ -1239,13 +1462,21 @@ def write_all(files: dict, out: Path) -> None:
 # Summary
 # =========================================================================================
 
-def aged_past_sla(internal: dict, cutoff: np.datetime64) -> dict:
-    """Tickets open at the cut-off whose resolution due time has passed, per team."""
+WAITING_WORDS = ("Waiting on Customer", "Waiting Customer", "Waiting on Vendor", "Waiting Vendor",
+                 "On Hold")
+
+
+def aged_past_sla(internal: dict, cutoff: np.datetime64, waiting_aged: bool = True) -> dict:
+    """Tickets open at the cut-off whose resolution due time has passed, per team. With
+    ``waiting_aged=False`` a ticket that waits (its status at the export, the only version
+    the exports carry) is left out, as Cadence does by default (sla.age_waiting)."""
     counts = {}
     for t in (internal["halo"], internal["autotask"], internal["connectwise"]):
         done = t["done"].to_numpy()
         open_at = (t["created"].to_numpy() < cutoff) & (np.isnat(done) | (done >= cutoff))
         aged = open_at & (t["resolution_due"].to_numpy() < cutoff)
+        if not waiting_aged:
+            aged &= ~t["status"].isin(WAITING_WORDS).to_numpy()
         for team, n in pd.Series(aged).groupby(t["team"].to_numpy()).sum().items():
             counts[team] = counts.get(team, 0) + int(n)
     return counts
@@ -1254,23 +1485,32 @@ def aged_past_sla(internal: dict, cutoff: np.datetime64) -> dict:
 def summary(files: dict, out: Path, elapsed: float) -> None:
     internal = files["_internal"]
     halo, at, cw = internal["halo"], internal["autotask"], internal["connectwise"]
+    work = internal["internal"]
     p = print
     p(f"Wrote {out} in {elapsed:.1f}s")
-    p(f"Tickets: HaloPSA {len(halo):,}  Autotask {len(at):,}  ConnectWise {len(cw):,}  "
-      f"total {len(halo) + len(at) + len(cw):,}")
+    p(f"Tickets: HaloPSA {len(halo):,} (+{len(work['tickets'])} internal)  Autotask {len(at):,}  "
+      f"ConnectWise {len(cw):,}  total {len(halo) + len(at) + len(cw) + len(work['tickets']):,}")
     teams = pd.concat([halo["team"], at["team"], cw["team"]]).value_counts()
-    p("Tickets per team: " + ", ".join(f"{k} {v:,}" for k, v in teams.items()))
+    p("Tickets per team (client work): " + ", ".join(f"{k} {v:,}" for k, v in teams.items()))
     ents = internal["entries"]
     n_e = sum(len(e) for e in ents.values())
+    n_i = sum(len(work[k]) for k in ("halo", "autotask", "connectwise"))
     p(f"Time entries: HaloPSA {len(ents['halo']):,}  Autotask {len(ents['autotask']):,}  "
-      f"ConnectWise {len(ents['connectwise']):,}  total {n_e:,} "
-      f"({n_e / (len(halo) + len(at) + len(cw)):.2f} per ticket)")
+      f"ConnectWise {len(ents['connectwise']):,} on client tickets ({n_e / (len(halo) + len(at) + len(cw)):.2f} "
+      f"per ticket), {n_i:,} internal; total {n_e + n_i:,}")
     p(f"CSAT responses: HaloPSA {len(files['halopsa_feedback.csv']):,}  "
       f"Autotask {len(files['autotask_surveys.csv']):,}")
     still_open = pd.concat([t.loc[t["is_open"], "team"] for t in (halo, at, cw)]).value_counts()
     p("Open at end: " + ", ".join(f"{k} {v}" for k, v in still_open.items()))
+    waiting = pd.concat([t.loc[t["is_open"] & t["status"].isin(WAITING_WORDS), ["team", "status"]]
+                         for t in (halo, at, cw)])
+    p("Waiting at end: " + ", ".join(f"{k} {v}" for k, v in waiting["team"].value_counts().items()))
     aged = sorted(aged_past_sla(internal, END).items())
-    p(f"Aged past SLA at cut-off {END_DAY}: " + ", ".join(f"{k} {v}" for k, v in aged))
+    p(f"Aged past SLA at cut-off {END_DAY}, waiting tickets included: "
+      + ", ".join(f"{k} {v}" for k, v in aged))
+    aged = sorted(aged_past_sla(internal, END, waiting_aged=False).items())
+    p("  ... waiting tickets left out: " + ", ".join(f"{k} {v}" for k, v in aged))
+    p(f"Reopened Halo tickets: {(halo['reopens'] > 0).sum():,}; passed on: {(halo['escalations'] > 0).sum():,}")
     total = 0
     for f in sorted(out.iterdir()):
         if f.suffix in (".csv", ".xlsx"):

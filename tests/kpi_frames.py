@@ -32,8 +32,11 @@ def table(name: str, rows=None) -> pd.DataFrame:
 
 
 def frames(tickets=None, time_entries=None, agreements=None, csat=None, technicians=None,
-           settings: dict | None = None) -> kpi_frames.Frames:
+           settings: dict | None = None, ticket_versions=None) -> kpi_frames.Frames:
+    """``ticket_versions``: earlier versions of tickets (rows like tickets'), as the store
+    keeps them for history."""
     given = {"tickets": tickets, "time_entries": time_entries, "agreements": agreements,
              "csat": csat, "technicians": technicians}
     tables = {FIELDS[field]: table(FIELDS[field], rows) for field, rows in given.items()}
+    tables[kpi_frames.VERSIONS] = table("tickets", ticket_versions)
     return kpi_frames.make(tables, settings or settings_mod.load())

@@ -23,8 +23,9 @@ def test_first_start_loads_and_labels_the_sample(tmp_path, monkeypatch):
     monkeypatch.setenv("CADENCE_DB_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240).run()
     assert not at.exception
+    # the sample's 15,000 client tickets and Northwind's 208 internal ones
     assert store.table_counts(store.connect(f"sqlite:///{tmp_path / 'fresh.db'}"))[
-        "tickets"] == 15_000
+        "tickets"] == 15_208
     sidebar_text = " ".join(i.value for i in at.sidebar.info)
     assert "Sample data" in sidebar_text
     captions = " ".join(c.value for c in at.sidebar.caption)

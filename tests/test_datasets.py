@@ -76,33 +76,44 @@ def test_event_log_weekly_open_counts_equal_a_direct_count(engine):
     assert trend["open_at_end"].max() > 0
 
 
-def test_report_command_on_the_event_log(tmp_path):
-    """`python -m kpi report --format json` on the real event log: the spec's shape, and
-    weekly numbers equal to a direct count from the file."""
+def _report(db: str, *args: str) -> dict:
     import json
     import subprocess
     import sys
 
     from tests.conftest import ROOT
 
+    done = subprocess.run([sys.executable, "-m", "kpi", "report", "--db", db, "--format",
+                           "json", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_report_command_on_the_event_log(tmp_path):
+    """`python -m kpi report --format json` on the real event log: the spec's shape, and
+    weekly numbers equal to a direct count from the file, each incident read as it was
+    known at the report's cut-off (its latest event at or before it)."""
     path = shared_dataset("servicenow_incident_event_log.csv")
     db = f"sqlite:///{tmp_path / 'log.db'}"
     import_file(store.connect(db), path)
-    done = subprocess.run([sys.executable, "-m", "kpi", "report", "--db", db, "--format",
-                           "json", "--weeks", "8"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr
-    out = json.loads(done.stdout)
-    assert list(out) == ["as_of", "cutoff", "weeks", "teams", "months", "clients"]
+    out = _report(db, "--weeks", "8")
+    assert list(out) == ["as_of", "cutoff", "weeks", "teams", "technicians", "months",
+                         "clients"]
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     raw["order"] = range(len(raw))
     when = lambda col: pd.to_datetime(raw[col].replace("?", None), format="%d-%m-%Y %H:%M")  # noqa: E731
     raw["updated"] = when("sys_updated_at")
-    idx = raw.sort_values(["number", "updated", "order"]).groupby("number").tail(1).index
+    # the default as-of: the latest incident opened (not the latest stray update)
+    assert out["as_of"] == when("opened_at").max().date().isoformat()
+    cut = pd.Timestamp(out["cutoff"])
+    events = raw.assign(known=raw["updated"] <= cut)
+    ordered = events.sort_values(["number", "updated", "order"])
+    known = ordered[ordered["known"]].groupby("number").tail(1)
+    first = ordered[~ordered["number"].isin(known["number"])].groupby("number").head(1)
+    idx = pd.concat([known, first]).index
     created, done_at = when("opened_at")[idx], when("resolved_at")[idx].fillna(
         when("closed_at")[idx])
-    latest = max(created.max(), when("resolved_at")[idx].max(), when("closed_at")[idx].max())
-    assert out["as_of"] == latest.date().isoformat()  # the latest ticket activity
     for week in out["weeks"]:
         start = pd.Timestamp(week["week"])
         end = start + pd.Timedelta(days=7)
@@ -111,3 +122,20 @@ def test_report_command_on_the_event_log(tmp_path):
         assert week["open_at_end"] == int(((created < end) &
                                            (done_at.isna() | (done_at >= end))).sum())
     assert sum(t["open"] for t in out["teams"]) == out["weeks"][-1]["open_at_end"]
+
+
+def test_a_past_report_is_the_same_before_and_after_later_events(tmp_path):
+    """The issue's case: the report as of 2016-03-06 on the events up to its cut-off
+    (2016-03-07 00:00) equals the report as of that date on the whole log."""
+    path = shared_dataset("servicenow_incident_event_log.csv")
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    updated = pd.to_datetime(raw["sys_updated_at"].replace("?", None), format="%d-%m-%Y %H:%M")
+    early = tmp_path / "early.csv"
+    raw[updated <= pd.Timestamp("2016-03-07")].to_csv(early, index=False)
+    part, whole = f"sqlite:///{tmp_path / 'part.db'}", f"sqlite:///{tmp_path / 'whole.db'}"
+    import_file(store.connect(part), early)
+    import_file(store.connect(whole), path)
+    before = _report(part, "--as-of", "2016-03-06")
+    after = _report(whole, "--as-of", "2016-03-06")
+    assert len(before["teams"]) > 5
+    assert after == before

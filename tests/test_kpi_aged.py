@@ -50,15 +50,16 @@ def test_aged_past_sla_hand_worked():
     rows = {r["team"]: r for r in out.to_dict("records")}
     # Service Desk: open a1..a7 = 7; aged a1 a2 a3 a4 a7 = 5 >= 4 -> review;
     # Email 2 (oldest 11-01) before Network 2 (oldest 11-03), then Backup 1.
-    assert rows[SD] == {"team": SD, "open": 7, "aged_past_sla": 5, "status": "review",
-                        "top_categories": ["Email", "Network", "Backup"]}
+    assert rows[SD] == {"team": SD, "open": 7, "aged_past_sla": 5, "waiting": 0,
+                        "status": "review", "top_categories": ["Email", "Network", "Backup"]}
     assert rows["Projects"] == {"team": "Projects", "open": 2, "aged_past_sla": 1,
-                                "status": "ok", "top_categories": ["Uncategorised"]}
+                                "waiting": 0, "status": "ok",
+                                "top_categories": ["Uncategorised"]}
     assert rows["Unassigned"] == {"team": "Unassigned", "open": 1, "aged_past_sla": 0,
-                                  "status": "ok", "top_categories": []}
+                                  "waiting": 0, "status": "ok", "top_categories": []}
     # exactly at the threshold (4) -> review; ties by oldest: Zeta, Alpha, Mid
-    assert rows["Tie"] == {"team": "Tie", "open": 4, "aged_past_sla": 4, "status": "review",
-                           "top_categories": ["Zeta", "Alpha", "Mid"]}
+    assert rows["Tie"] == {"team": "Tie", "open": 4, "aged_past_sla": 4, "waiting": 0,
+                           "status": "review", "top_categories": ["Zeta", "Alpha", "Mid"]}
     assert out["team"].tolist() == [SD, "Tie", "Projects", "Unassigned"]
 
 
@@ -81,3 +82,36 @@ def test_24x7_clock_changes_computed_due():
 def test_nothing_open():
     empty = frames(tickets=FIXTURE.iloc[:0])
     assert aged.aged_past_sla(empty, B, settings_mod.load()).empty
+
+
+def test_waiting_tickets_are_not_aged_unless_the_settings_say_so():
+    """SPEC KPI 2: a ticket whose status class at the cut-off is waiting is not aged (the
+    PSA's clock is paused); the team reports it as waiting; sla.age_waiting ages it."""
+    waiting = FIXTURE.copy()
+    waiting.loc[waiting["ticket_id"].isin(["a1", "a2", "a5"]), "status_class"] = "waiting"
+    f = frames(tickets=waiting)
+    rows = aged.aged_past_sla(f, B, settings_mod.load()).set_index("team")
+    # Service Desk: aged a3 a4 a7 = 3 (a1 a2 wait) -> ok below 4; waiting a1 a2 a5 = 3
+    assert rows.loc[SD, ["open", "aged_past_sla", "waiting", "status"]].tolist() == \
+        [7, 3, 3, "ok"]
+    assert rows.loc[SD, "top_categories"] == ["Email", "Network", "Backup"]
+    s = settings_mod.load()
+    s["sla"]["age_waiting"] = True
+    rows = aged.aged_past_sla(f, B, s).set_index("team")
+    assert rows.loc[SD, ["aged_past_sla", "waiting", "status"]].tolist() == [5, 3, "review"]
+
+
+def test_the_status_at_the_cut_off_decides():
+    """Waiting at the cut-off, taken out of waiting by a later export: still waiting for
+    that week's report (the ticket as known at the cut-off)."""
+    current = [{"source_system": "x", "ticket_id": "w", "created_at": "2026-11-02 09:00",
+                "priority": "P1", "team": SD, "status_class": "open",
+                "updated_at": "2026-11-24 09:00"}]
+    before = [{**current[0], "status_class": "waiting", "updated_at": "2026-11-20 09:00"}]
+    f = frames(tickets=current, ticket_versions=before)
+    known = f.as_known_at(B)
+    row = aged.aged_past_sla(known, B, settings_mod.load()).iloc[0]
+    assert (row["aged_past_sla"], row["waiting"]) == (0, 1)
+    row = aged.aged_past_sla(f, B, settings_mod.load()).iloc[0]   # the current row: aged
+    assert (row["aged_past_sla"], row["waiting"]) == (1, 0)
+    assert aged.aged_series(f, [B], settings_mod.load()) == [0]

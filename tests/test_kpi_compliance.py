@@ -186,3 +186,31 @@ def test_invariants(specs, clock):
     # response n never exceeds the tickets responded to in the period
     responded = pd.to_datetime(tickets["first_response_at"])
     assert overall["response_n"] <= int(((responded >= start) & (responded < end)).sum())
+
+
+def test_the_psas_own_verdict_counts_for_resolution_and_the_basis_is_counted():
+    """SPEC: where the export carries ``sla_met``, that verdict counts for resolution."""
+    s = settings_mod.load()
+    rows = [
+        # the PSA says met although Cadence's clock would say late (a paused clock, say)
+        {**_t("v1", "2026-11-16 09:00", resolved="2026-11-20 09:00"), "sla_met": True},
+        # the PSA says missed although the computed due time was kept
+        {**_t("v2", "2026-11-16 09:00", resolved="2026-11-16 10:00"), "sla_met": False},
+        # a P5 without a resolution target still has the PSA's verdict: it counts
+        {**_t("v3", "2026-11-16 09:00", "P5", resolved="2026-11-16 10:00"), "sla_met": True},
+        # no verdict: Cadence's computed due (Mon 13:00), resolved 12:00: met
+        _t("v4", "2026-11-16 09:00", resolved="2026-11-16 12:00"),
+        # no verdict, the PSA's own due time: missed
+        _t("v5", "2026-11-16 09:00", resolved="2026-11-16 12:00",
+           resolution_due="2026-11-16 11:00"),
+        # cancelled with a verdict: cancelling is not resolving
+        {**_t("v6", "2026-11-16 09:00", closed="2026-11-16 10:00", status="cancelled"),
+         "sla_met": False},
+    ]
+    s["sla"]["resolution_hours"].pop("P5")
+    out = compliance.sla_compliance(frames(tickets=rows), START, END, s, by=(), basis=True)
+    # n = v1 v2 v3 (verdicts) + v4 v5 (clock) = 5; met = v1 v3 v4 = 3
+    assert out.to_dict("records") == [{
+        "response_n": 0, "response_met": 0, "response_percent": None,
+        "resolution_n": 5, "resolution_met": 3, "resolution_percent": 60.0,
+        "response_computed_n": 0, "resolution_psa_n": 3, "resolution_computed_n": 1}]

@@ -85,12 +85,19 @@ def test_months_match_sql(sample_report):
         start = dt.datetime.fromisoformat(month["month"] + "-01")
         end = (start + dt.timedelta(days=32)).replace(day=1)
         window_end = min(end, CUT)
-        active = and_(a.c.start_date < window_end.date(),
-                      or_(a.c.end_date.is_(None), a.c.end_date >= start.date()))
-        recurring = scalar(engine, select(func.coalesce(func.sum(a.c.monthly_revenue), 0.0))
-                           .where(active))
-        hard = scalar(engine, select(func.coalesce(func.sum(a.c.monthly_cost), 0.0))
-                      .where(active))
+        # Agreements accrue by day: revenue x active days in the window / days in the
+        # month, counted here row by row with Python's calendar arithmetic.
+        month_days = (end - start).days
+        recurring = hard = 0.0
+        with engine.connect() as conn:
+            for fee, cost, first, last in conn.execute(select(
+                    a.c.monthly_revenue, a.c.monthly_cost, a.c.start_date, a.c.end_date)):
+                begin = max(start.date(), first or start.date())
+                stop = min(window_end.date(), (last + dt.timedelta(days=1)) if last
+                           else window_end.date())
+                days = max(0, (stop - begin).days)
+                recurring += (fee or 0.0) * days / month_days
+                hard += (cost or 0.0) * days / month_days
         worked = and_(e.c.work_date >= start.date(), e.c.work_date < window_end.date())
         rate = func.coalesce(e.c.bill_rate, settings["labor"]["default_bill_rate"])
         billed = func.coalesce(e.c.hours_billed, e.c.hours)
@@ -117,10 +124,14 @@ def test_aged_teams_match_sql_where_the_psa_gave_due_times(sample_report):
     with engine.connect() as conn:
         rows = conn.execute(select(team, func.count()).where(open_at_cut)
                             .group_by(team)).all()
+        # waiting tickets are not aged (the default sla.age_waiting = false)
+        not_waiting = or_(t.c.status_class.is_(None), t.c.status_class != "waiting")
         aged_psa = dict(conn.execute(select(team, func.count()).where(
-            open_at_cut, t.c.resolution_due_at < CUT).group_by(team)).all())
+            open_at_cut, not_waiting, t.c.resolution_due_at < CUT).group_by(team)).all())
         no_due = dict(conn.execute(select(team, func.count()).where(
-            open_at_cut, t.c.resolution_due_at.is_(None)).group_by(team)).all())
+            open_at_cut, not_waiting, t.c.resolution_due_at.is_(None)).group_by(team)).all())
+        waiting = dict(conn.execute(select(team, func.count()).where(
+            open_at_cut, t.c.status_class == "waiting").group_by(team)).all())
     by_team = {row["team"]: row for row in result["teams"]}
     assert {name: n for name, n in rows} == {k: v["open"] for k, v in by_team.items()}
     for name, row in by_team.items():
@@ -128,6 +139,7 @@ def test_aged_teams_match_sql_where_the_psa_gave_due_times(sample_report):
         # most their own number through the computed (business-hours) due time.
         assert aged_psa.get(name, 0) <= row["aged_past_sla"] <= \
             aged_psa.get(name, 0) + no_due.get(name, 0)
+        assert row["waiting"] == waiting.get(name, 0)
     assert by_team["Infrastructure"]["status"] == "review"
 
 

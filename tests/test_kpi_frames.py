@@ -11,7 +11,9 @@ from tests.kpi_frames import FIELDS, frames, table
 
 
 def _tables() -> dict:
-    return {name: table(name) for name in FIELDS.values()}
+    out = {name: table(name) for name in FIELDS.values()}
+    out[kpi_frames.VERSIONS] = table("tickets")
+    return out
 
 
 def test_a_missing_and_a_mistyped_column_are_both_named():
@@ -76,3 +78,53 @@ def test_slice_follows_team_and_client():
     assert len(f.slice(team="Desk").csat) == 0           # a survey follows its ticket's team
     assert len(f.slice(team="Net", client="Acme").csat) == 1
     assert len(f.slice(client="Other").tickets) == 0
+
+
+# ---------------------------------------------------------------------------- as known
+def _ticket(tid, updated, **more):
+    return {"source_system": "sn", "ticket_id": tid, "created_at": "2026-03-02 09:00",
+            "updated_at": updated, "status_class": "open", **more}
+
+
+def test_each_ticket_as_it_was_known_at_the_cut_off():
+    cut = pd.Timestamp("2026-03-09")
+    current = [
+        # moved to Network and resolved after the cut-off; known at the cut-off in Desk
+        _ticket("A", "2026-03-11", team="Network", resolved_at="2026-03-11"),
+        # first exported after the cut-off, already waiting: its earliest version is used
+        _ticket("B", "2026-03-12", team="Desk", status_class="waiting"),
+        # exported without an update time: its current row, whatever its history says
+        _ticket("C", None, team="Network"),
+        # unchanged since before the cut-off
+        _ticket("D", "2026-03-05", team="Desk"),
+        # updated exactly at the cut-off: that version is known at it
+        _ticket("E", "2026-03-09", team="Network"),
+    ]
+    history = [
+        _ticket("A", "2026-03-03", team="Desk"),
+        _ticket("A", "2026-03-08", team="Desk", status_class="waiting"),   # the latest <= cut
+        _ticket("B", "2026-03-10", team="Projects"),                        # earliest of B
+        _ticket("C", "2026-03-03", team="Desk"),
+        _ticket("E", "2026-03-02", team="Desk"),
+        _ticket("Z", "2026-03-03", team="Desk"),                            # no current row
+    ]
+    f = frames(tickets=current, ticket_versions=history)
+    known = f.as_known_at(cut).tickets.set_index("ticket_id")
+    assert known["team"].to_dict() == {"A": "Desk", "B": "Projects", "C": "Network",
+                                       "D": "Desk", "E": "Network"}
+    assert known["status_class"].to_dict()["A"] == "waiting"
+    assert pd.isna(known.loc["A", "done_at"]) and known.loc["A", "team_key"] == "Desk"
+    assert f.tickets.set_index("ticket_id").loc["A", "team"] == "Network"   # not changed
+    # a cut-off after every update: the current rows
+    assert f.as_known_at(pd.Timestamp("2026-04-01")) is f
+
+
+def test_an_undated_earlier_version_was_known_before_a_dated_later_one():
+    cut = pd.Timestamp("2026-03-09")
+    current = [_ticket("A", "2026-03-11", team="Network")]
+    history = [_ticket("A", None, team="Desk"), _ticket("A", None, team="Projects")]
+    known = frames(tickets=current, ticket_versions=history).as_known_at(cut).tickets
+    assert known["team"].tolist() == ["Projects"]      # the last one stored
+    both = history + [_ticket("A", "2026-03-01", team="Security")]
+    known = frames(tickets=current, ticket_versions=both).as_known_at(cut).tickets
+    assert known["team"].tolist() == ["Security"]      # a dated version known at the cut

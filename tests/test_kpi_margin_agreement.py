@@ -1,5 +1,6 @@
 """margin.margin_by_agreement: per agreement and month, labour allocated by revenue."""
 import pandas as pd
+import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from kpi import margin, periods
@@ -7,8 +8,8 @@ from loaders import settings as settings_mod
 from tests.kpi_frames import frames
 
 T = pd.Timestamp
-MONTHS = [T("2026-09-01"), T("2026-10-01")]
-CUT = T("2026-10-26")     # October counts up to the 25th
+MONTHS = [T("2026-09-01"), T("2026-11-01")]
+CUT = T("2026-11-26")     # November counts up to the 25th: 25 of its 30 days
 TECHS = pd.DataFrame([{"name": "Kim", "hourly_cost": 50.0}])
 
 
@@ -18,12 +19,14 @@ def _a(aid, client, revenue, cost=0.0, start="2026-01-01", end=None):
             "end_date": end}
 
 
+# Agreements accrue by day: in November, to the cut-off, 25/30 of a month (A1: 250, cost
+# 25); A2 from the 16th: 10 days, 150 x 10 / 30 = 50.
 AGREEMENTS = pd.DataFrame([
     _a("A1", "Acme", 300.0, 30.0),
-    _a("A2", "Acme", 100.0, start="2026-10-15"),         # October only
-    _a("Z1", "Zed", 0.0, 10.0), _a("Z2", "Zed", 0.0, 10.0),   # all zero: equal shares
-    _a("N1", "Neg", -50.0), _a("N2", "Neg", 150.0),      # a credit weighs 0
-    _a("L1", "Late", 500.0, start="2026-10-26"),         # starts at the cut-off: nowhere
+    _a("A2", "Acme", 150.0, start="2026-11-16"),         # November only
+    _a("Z1", "Zed", 0.0, 12.0), _a("Z2", "Zed", 0.0, 12.0),   # all zero: equal shares
+    _a("N1", "Neg", -60.0), _a("N2", "Neg", 150.0),      # a credit weighs 0
+    _a("L1", "Late", 500.0, start="2026-11-26"),         # starts at the cut-off: nowhere
 ])
 
 
@@ -34,11 +37,12 @@ def _e(client, day, hours, billable, rate=None):
 
 ENTRIES = pd.DataFrame([
     _e("Acme", "2026-09-10", 2.0, True, 100.0),    # rev 200, cost 2 x 50 = 100: all to A1
-    _e("Acme", "2026-10-20", 4.0, True, 100.0),    # rev 400, cost 200, 4 h: A1 3/4, A2 1/4
-    _e("Zed", "2026-10-05", 2.0, False),           # cost 100, 2 h: Z1 and Z2 half each
+    # Nov: rev 600, cost 300, 6 h, split by accrued revenue A1 250 : A2 50 = 5 : 1
+    _e("Acme", "2026-11-20", 6.0, True, 100.0),
+    _e("Zed", "2026-11-05", 2.0, False),           # cost 100, 2 h: Z1 and Z2 half each
     _e("Beta", "2026-09-30", 1.0, True, 200.0),    # no agreement: rev 200, cost 50
-    _e("Neg", "2026-10-01", 1.0, False),           # cost 50, 1 h: all to N2 (N1 weighs 0)
-    _e("Acme", "2026-10-26", 9.0, True, 100.0),    # on the cut-off: nowhere
+    _e("Neg", "2026-11-01", 1.0, False),           # cost 50, 1 h: all to N2 (N1 weighs 0)
+    _e("Acme", "2026-11-26", 9.0, True, 100.0),    # on the cut-off: nowhere
 ])
 
 
@@ -58,9 +62,9 @@ def test_margin_by_agreement_hand_worked():
         ("2026-09", "Acme", "A1"), ("2026-09", "Beta", "(no agreement)"),
         ("2026-09", "Neg", "N1"), ("2026-09", "Neg", "N2"),
         ("2026-09", "Zed", "Z1"), ("2026-09", "Zed", "Z2"),
-        ("2026-10", "Acme", "A1"), ("2026-10", "Acme", "A2"),
-        ("2026-10", "Neg", "N1"), ("2026-10", "Neg", "N2"),
-        ("2026-10", "Zed", "Z1"), ("2026-10", "Zed", "Z2"),
+        ("2026-11", "Acme", "A1"), ("2026-11", "Acme", "A2"),
+        ("2026-11", "Neg", "N1"), ("2026-11", "Neg", "N2"),
+        ("2026-11", "Zed", "Z1"), ("2026-11", "Zed", "Z2"),
     ]
 
     def pick(key, *cols):
@@ -71,23 +75,28 @@ def test_margin_by_agreement_hand_worked():
     # Sept Acme A1: 300 + 200 = 500; 500 - 100 - 30 = 370
     assert pick(("2026-09", "Acme", "A1"), *cols) == (300.0, 200.0, 100.0, 30.0, 2.0,
                                                       500.0, 370.0)
-    # Oct Acme (A1 300 : A2 100): A1 gets 3/4 of rev 400, cost 200, 4 h
-    #   A1: 300 + 300 = 600; 600 - 150 - 30 = 420. A2: 100 + 100 = 200; 200 - 50 = 150
-    assert pick(("2026-10", "Acme", "A1"), *cols) == (300.0, 300.0, 150.0, 30.0, 3.0,
-                                                      600.0, 420.0)
-    assert pick(("2026-10", "Acme", "A2"), *cols) == (100.0, 100.0, 50.0, 0.0, 1.0,
-                                                      200.0, 150.0)
-    assert rows[("2026-10", "Acme", "A2")]["effective_hourly_rate"] == 200.0
-    assert rows[("2026-10", "Acme", "A2")]["name"] == "A2 plan"
-    # Oct Zed: both at 0 revenue -> equal shares of cost 100, 2 h: -50 - 10 = -60 each
+    # Nov Acme (A1 250 : A2 50 accrued): A1 gets 5/6 of rev 600, cost 300, 6 h
+    #   A1: 250 + 500 = 750; 750 - 250 - 25 = 475. A2: 50 + 100 = 150; 150 - 50 = 100
+    got = pick(("2026-11", "Acme", "A1"), *cols)
+    assert got == pytest.approx((250.0, 500.0, 250.0, 25.0, 5.0, 750.0, 475.0))
+    got = pick(("2026-11", "Acme", "A2"), *cols)
+    assert got == pytest.approx((50.0, 100.0, 50.0, 0.0, 1.0, 150.0, 100.0))
+    assert rows[("2026-11", "Acme", "A2")]["effective_hourly_rate"] == pytest.approx(150.0)
+    assert rows[("2026-11", "Acme", "A2")]["name"] == "A2 plan"
+    # Nov Zed: both at 0 revenue -> equal shares of cost 100, 2 h; hard cost 12 x 25/30
+    #   = 10: -50 - 10 = -60 each
     for aid in ("Z1", "Z2"):
-        assert pick(("2026-10", "Zed", aid), *cols) == (0.0, 0.0, 50.0, 10.0, 1.0, 0.0, -60.0)
-        assert rows[("2026-10", "Zed", aid)]["margin_percent"] is None
-    # Sept Zed: no labour: -10 each
-    assert rows[("2026-09", "Zed", "Z1")]["margin"] == -10.0
-    # Oct Neg: N1 (-50) weighs 0, N2 takes cost 50 and 1 h: 150 - 50 = 100; N1 -50
-    assert pick(("2026-10", "Neg", "N2"), "labor_cost", "hours", "margin") == (50.0, 1.0, 100.0)
-    assert pick(("2026-10", "Neg", "N1"), "labor_cost", "hours", "margin") == (0.0, 0.0, -50.0)
+        assert pick(("2026-11", "Zed", aid), *cols) == \
+            pytest.approx((0.0, 0.0, 50.0, 10.0, 1.0, 0.0, -60.0))
+        assert rows[("2026-11", "Zed", aid)]["margin_percent"] is None
+    # Sept Zed: no labour: -12 each (a full month)
+    assert rows[("2026-09", "Zed", "Z1")]["margin"] == -12.0
+    # Nov Neg: N1 (-60 x 25/30 = -50) weighs 0, N2 (150 x 25/30 = 125) takes cost 50 and
+    #   1 h: 125 - 50 = 75; N1 -50
+    assert pick(("2026-11", "Neg", "N2"), "labor_cost", "hours", "margin") == \
+        pytest.approx((50.0, 1.0, 75.0))
+    assert pick(("2026-11", "Neg", "N1"), "labor_cost", "hours", "margin") == \
+        pytest.approx((0.0, 0.0, -50.0))
     # Sept Beta: no agreement: 200 - 50 = 150
     beta = rows[("2026-09", "Beta", "(no agreement)")]
     assert beta["name"] == "(no agreement)" and beta["source_system"] is None

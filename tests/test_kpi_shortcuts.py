@@ -85,8 +85,9 @@ def _same(a: pd.DataFrame, b: pd.DataFrame):
 def _plain_margin(f, months, cut, by_client: bool, s: dict) -> pd.DataFrame:
     """Service margin (SPEC KPI 4) worked out the plain way: every entry priced on its own
     (``labour.priced_entries`` of the raw time entries, not ``Frames.labour``) and summed
-    per month window ``[m, min(next month, cut))``; agreements active in the window count
-    their monthly revenue and cost in full."""
+    per month window ``[m, min(next month, cut))``; agreements accrue by day: each one's
+    monthly revenue and cost × the days of the window it is active ÷ the month's days,
+    counted day by day here."""
     priced = labour.priced_entries(f.time_entries, f.technicians, s)
     ag = f.agreements
     rows = []
@@ -95,9 +96,13 @@ def _plain_margin(f, months, cut, by_client: bool, s: dict) -> pd.DataFrame:
         end = min(end, cut)
         in_window = (priced["work_date"] >= start) & (priced["work_date"] < end)
         work = priced.loc[in_window]
-        active = (start < end) & (ag["start_date"].isna() | (ag["start_date"] < end)) \
-            & (ag["end_date"].isna() | (ag["end_date"] >= start))
-        deals = ag.loc[active]
+        month_days = (periods.month_bounds(m)[1] - start).days
+        days = pd.date_range(start, end, inclusive="left")
+        share = [sum(1 for d in days if (pd.isna(a) or a <= d) and (pd.isna(z) or d <= z))
+                 / month_days for a, z in zip(ag["start_date"], ag["end_date"])]
+        deals = ag.assign(monthly_revenue=ag["monthly_revenue"].fillna(0.0) * share,
+                          monthly_cost=ag["monthly_cost"].fillna(0.0) * share)
+        deals = deals.loc[[x > 0 for x in share]]
         deal_client = deals["client"].fillna(labour.NO_CLIENT)
         clients = sorted(set(work["client"]) | set(deal_client)) if by_client else [None]
         for client in clients:
@@ -141,7 +146,8 @@ def test_labour_by_day_gives_the_entries_numbers(entries, agreements, weeks_in, 
     _same(margin.margin_by_agreement(f, months, cutoff=cut),
           margin.margin_by_agreement(per_entry, months, cutoff=cut))
     window = periods.full_months_before(cut, int(s["tiers"]["window_months"]))
-    plain = tiers.tiers_from_margin(_plain_margin(f, window, cut, True, s))
+    plain = tiers.tiers_from_margin(_plain_margin(f, window, cut, True, s),
+                                   s["tiers"]["effort_threshold"])
     short = tiers.tiers_at(f, [cut], s)[cut]
     assert plain["client"].tolist() == short["client"].tolist()
     assert plain["tier"].tolist() == short["tier"].tolist()

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 from hypothesis import given, settings as hsettings, strategies as st
 
-from kpi import backlog, flow, reopen
+from kpi import backlog, compliance, flow, reopen
 from loaders import settings as settings_mod
 from tests.kpi_frames import frames
 
@@ -47,9 +47,14 @@ SPEED = pd.DataFrame([
 ])
 
 
+def speed(start, end) -> pd.DataFrame:
+    data, settings = frames(tickets=SPEED), settings_mod.load()
+    return flow.beside_sla(flow.time_to(data, start, end),
+                           compliance.sla_compliance(data, start, end, settings), settings)
+
+
 def test_speed_beside_the_sla_hand_worked():
-    got = flow.beside_sla(frames(tickets=SPEED), WEEK, WEEK + pd.Timedelta(days=7),
-                          settings_mod.load())
+    got = speed(WEEK, WEEK + pd.Timedelta(days=7))
     assert list(got.columns) == flow.SPEED_COLUMNS
     rows = {r["priority"]: r for r in got.to_dict("records")}
     assert list(rows) == ["(no priority)", "P1", "P3", "All priorities"]
@@ -81,8 +86,7 @@ def test_speed_beside_the_sla_hand_worked():
 
 
 def test_speed_of_an_empty_week():
-    got = flow.beside_sla(frames(tickets=SPEED), T("2026-12-07"), T("2026-12-14"),
-                          settings_mod.load())
+    got = speed(T("2026-12-07"), T("2026-12-14"))
     assert got.to_dict("records") == [{
         "priority": "All priorities", "response_n": 0, "response_median_hours": None,
         "response_target_hours": None, "response_percent": None, "resolution_n": 0,

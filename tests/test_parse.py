@@ -131,17 +131,23 @@ def test_priority_map_from_settings_wins():
     ("On Hold", "waiting"), ("Awaiting User Info", "waiting"), ("Resolved", "resolved"),
     ("Closed", "closed"), (">Closed", "closed"), ("Complete", "closed"),
     ("Cancelled", "cancelled"), ("Canceled", "cancelled"),
+    # SPEC: waiting names a wait, hold or pending state; scheduled work is not a wait
+    ("Waiting Vendor", "waiting"), ("Waiting for Parts", "waiting"), ("Pending", "waiting"),
+    ("Suspended", "waiting"), ("Scheduled", "open"), ("Customer Note Added", "open"),
+    # whole words: "Stakeholder" holds no "hold", "Abandoned" is no "done"
+    ("Stakeholder Review", "open"), ("Abandoned", "cancelled"), ("Void", "cancelled"),
+    # the first rule that matches decides
+    ("Resolved - Awaiting Confirmation", "resolved"), ("Closed - Pending Invoice", "closed"),
 ])
 def test_status_class(status, cls):
     assert normalise.status_class(pd.Series([status]))[0] == cls
 
 
-@pytest.mark.parametrize("scores, scale", [
-    (["1", "2", "3"], "3-point"), (["1", "5", "4"], "5-point"), (["0", "10", "7"], "0-10"),
-    (["Positive", "Negative"], "labels"),
-])
-def test_csat_scale_from_values(scores, scale):
-    assert normalise.csat_scale(pd.Series(scores)) == scale
+def test_status_words_of_the_settings_come_first():
+    out = normalise.status_class(pd.Series(["Parts Ordered", "Scheduled"]),
+                                 {"scheduled": "open"}, {"Parts Ordered": "waiting",
+                                                         "scheduled": "waiting"})
+    assert out.tolist() == ["waiting", "waiting"]
 
 
 @pytest.mark.parametrize("scale, score, rating", [
@@ -151,11 +157,52 @@ def test_csat_scale_from_values(scores, scale):
     ("0-10", "10", "positive"), ("0-10", "9", "positive"), ("0-10", "8", "neutral"),
     ("0-10", "7", "neutral"), ("0-10", "6", "negative"), ("0-10", "0", "negative"),
     ("labels", "Happy", "positive"), ("labels", "Thumbs Down", "negative"),
-    ("5-point", "6", None), ("5-point", "4.5", None),
+    ("5-point", "6", None), ("5-point", "0", None), ("3-point", "4", None),
+    # between two points: the nearest, halves up (an averaged survey rating)
+    ("5-point", "4.5", "positive"), ("5-point", "3.5", "positive"),
+    ("5-point", "3.49", "neutral"), ("5-point", "2.5", "neutral"),
+    ("5-point", "5.5", None), ("0-10", "8.5", "positive"),
 ])
 def test_csat_rating(scale, score, rating):
     out = normalise.csat_rating(pd.Series([score]), scale)[0]
     assert (out is None or pd.isna(out)) if rating is None else out == rating
+
+
+def test_a_vendor_label_map_rates_its_words():
+    out = normalise.csat_rating(pd.Series(["Green", "Amber", "Red"]), "3-point",
+                                {"green": "positive", "amber": "neutral", "red": "negative"})
+    assert out.tolist() == ["positive", "neutral", "negative"]
+
+
+@pytest.mark.parametrize("value, name", [
+    (3, "3-point"), (5, "5-point"), (10, "0-10"), ("5", "5-point"), ("0-10", "0-10"),
+    ("5-point", "5-point"), ("labels", "labels"), (7, None),
+])
+def test_scale_names(value, name):
+    assert normalise.scale_name(value) == name
+
+
+@pytest.mark.parametrize("cycle, months", [
+    ("CalendarMonth", 1), ("CalendarQuarter", 3), ("ContractQuarter", 3),
+    ("ContractYear", 12), ("CalendarYear", 12), ("Quarterly", 3),
+    ("CalendarWeek", 12 / 52), ("Contract2Weeks", 12 / 26), ("Contract4Weeks", 12 / 13),
+])
+def test_hour_limit_cycles(cycle, months):
+    """ConnectWise applicationCycle values: a week is 12/52 of a month (52 weeks a year),
+    so 2 hours a CalendarWeek is 2 x 52 / 12 = 8.67 hours a month."""
+    assert normalise.included_cycle_months(pd.Series([cycle]))[0] == pytest.approx(months)
+
+
+@pytest.mark.parametrize("start, end, months", [
+    ("2026-01-01", "2026-01-31", 1), ("2026-01-01", "2026-12-31", 12),
+    ("2026-04-01", "2026-06-30", 3),   # 91 days / 30.44 = 2.99
+    ("2026-02-01", "2026-02-28", 1),   # 28 days: still a month
+    ("2026-03-16", "2026-03-20", 1),   # a few days: at least one month
+])
+def test_months_a_block_spans(start, end, months):
+    out = normalise.months_spanned(pd.Series([pd.Timestamp(start)]),
+                                   pd.Series([pd.Timestamp(end)]))
+    assert out[0] == months
 
 
 @pytest.mark.parametrize("cycle, months", [

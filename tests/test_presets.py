@@ -33,12 +33,14 @@ TABLE = {"tickets": "tickets", "time_entries": "time_entries", "agreements": "ag
 COUNTS = [
     ("connectwise_tickets.csv",      "connectwise", "tickets",      7, 5, 2, 5),
     ("connectwise_time_entries.csv", "connectwise", "time_entries", 7, 5, 2, 5),
-    ("connectwise_agreements.csv",   "connectwise", "agreements",   7, 5, 2, 5),
+    ("connectwise_agreements.csv",   "connectwise", "agreements",   9, 6, 3, 6),
+    ("connectwise_csat.csv",         "connectwise", "csat",         5, 4, 1, 4),
     # 7 data rows between the report's title block and its "Total: 7" line
     ("autotask_tickets.xlsx",        "autotask",    "tickets",      7, 6, 1, 6),
     ("autotask_time_entries.csv",    "autotask",    "time_entries", 7, 5, 2, 5),
     ("autotask_surveys.csv",         "autotask",    "csat",         7, 5, 2, 5),
-    ("halopsa_tickets.csv",          "halopsa",     "tickets",      7, 5, 2, 5),
+    ("autotask_agreements.csv",      "autotask",    "agreements",   5, 3, 2, 3),
+    ("halopsa_tickets.csv",          "halopsa",     "tickets",      8, 6, 2, 6),
     # action ids repeat per ticket (1, 2 on 3101; 1 on 3102; 1, 2 on 3104): 5 distinct
     ("halopsa_time_entries.csv",     "halopsa",     "time_entries", 7, 5, 2, 5),
     ("halopsa_agreements.csv",       "halopsa",     "agreements",   7, 5, 2, 5),
@@ -46,6 +48,7 @@ COUNTS = [
     ("syncro_tickets.csv",           "syncro",      "tickets",      7, 5, 2, 5),
     # audit log: INC0010003 three times -> 6 rows stored as versions, 4 tickets kept
     ("servicenow_tickets.csv",       "servicenow",  "tickets",      8, 6, 2, 4),
+    ("smileback_csat.csv",           "smileback",   "csat",         5, 4, 1, 4),
     ("cadence_technicians.csv",      "cadence",     "technicians",  6, 4, 2, 4),
 ]
 
@@ -81,6 +84,16 @@ REJECTED = [
      "is not Monthly, Quarterly, Semi-Annual or Annual", "Biweekly"),
     ("connectwise_agreements.csv", 8, "column 'endDate': end date is before start date",
      "2026-02-01T00:00:00Z"),
+    ("connectwise_agreements.csv", 10, "column 'applicationCycle': cycle "
+     "'EveryOtherTuesday' of the hour limit is not a month, quarter, year or week",
+     "EveryOtherTuesday"),
+    # no declared scale: the settings' 5 decides, and 12 is above every scale
+    ("connectwise_csat.csv", 6, "column 'totalPoints': score '12' is not on the 5-point "
+     "scale ([csat] scale in the settings)", "12"),
+    ("autotask_agreements.csv", 5, "column 'End Date': a block needs its start and end "
+     "dates to spread its hours and price over the months it covers",
+     "Fabrikam - Block Hours"),
+    ("autotask_agreements.csv", 6, "column 'Hours': 'lots' is not a number of hours", "lots"),
     ("autotask_tickets.xlsx", 10,
      "column 'Create Date': '02/30/2026 11:00 AM' is not a date", "02/30/2026 11:00 AM"),
     ("autotask_time_entries.csv", 7,
@@ -102,8 +115,10 @@ REJECTED = [
      "is not Monthly, Quarterly, Semi-Annual or Annual", "Fortnightly"),
     ("halopsa_agreements.csv", 8,
      "column 'periodchargeamount': 'TBC' is not an amount of money", "TBC"),
-    ("halopsa_csat.csv", 7, "column 'score': score 'great!' is not on the 5-point scale",
-     "great!"),
+    ("halopsa_csat.csv", 7, "column 'score': score 'great!' is not on the 5-point scale "
+     "([csat] scale in the settings)", "great!"),
+    ("smileback_csat.csv", 6, "column 'rating': score '5' is not on the 3-point scale that "
+     "the smileback preset declares", "5"),
     ("halopsa_csat.csv", 8, "column 'date': '2026-02-30T10:00:00.000' is not a date",
      "2026-02-30T10:00:00.000"),
     ("syncro_tickets.csv", 7, "column 'Created': '2026-02-29 09:00:00 -0500' is not a date",
@@ -200,18 +215,26 @@ TICKETS = [
         status_class="open", priority_raw="3", priority="P3", category="Hardware>Printer",
         created_at=T("2026-03-02 09:05"), first_response_at=None,
         response_due_at=T("2026-03-02 13:05"), resolution_due_at=T("2026-03-03 09:05"),
-        closed_at=None, sla_met=None, hours_actual=0.0)),
+        closed_at=None, sla_met=None, hours_actual=0.0, reopen_count=0,
+        escalation_count=0)),
+    # `reassigncount` 2: passed on twice; the report's reopen_count column 1
     ("halopsa_tickets.csv", "3102", dict(
         status_class="closed", priority="P1", first_response_at=T("2026-03-02 14:15"),
-        closed_at=T("2026-03-02 17:40"), sla_met=True, hours_actual=3.5)),
+        closed_at=T("2026-03-02 17:40"), sla_met=True, hours_actual=3.5, reopen_count=1,
+        escalation_count=2)),
     ("halopsa_tickets.csv", "3103", dict(status="On Hold", status_class="waiting",
                                          priority="P4", hours_actual=0.75)),
     ("halopsa_tickets.csv", "3104", dict(
         status_class="resolved", priority="P2", resolved_at=None,
-        closed_at=T("2026-03-04 09:15"), sla_met=False, hours_actual=4.25)),
+        closed_at=T("2026-03-04 09:15"), sla_met=False, hours_actual=4.25,
+        escalation_count=1)),
     # cancelled, no close time and no last-update column: closed_at stays empty
     ("halopsa_tickets.csv", "3105", dict(
-        team=None, assignee=None, status_class="cancelled", priority="P4", closed_at=None)),
+        team=None, assignee=None, status_class="cancelled", priority="P4", closed_at=None,
+        reopen_count=None)),
+    # status "In Progress" is open by its word, but `onhold` True: the SLA clock is paused
+    ("halopsa_tickets.csv", "3108", dict(status="In Progress", status_class="waiting",
+                                         escalation_count=3)),
 
     # Syncro: Rails-style "-0500" timestamps -> UTC (+5 h); "0 Urgent" -> P1 (word wins).
     ("syncro_tickets.csv", "4417", dict(
@@ -238,17 +261,19 @@ TICKETS = [
         assignee="Jordan Smith", status="New", status_class="open",
         priority_raw="3 - Moderate", priority="P3", category="Software",
         source_channel="Phone", created_at=T("2026-03-02 09:15"), resolved_at=None,
-        closed_at=None, sla_met=True, reopen_count=0, updated_at=T("2026-03-02 09:15"))),
+        closed_at=None, sla_met=True, reopen_count=0, escalation_count=0,
+        updated_at=T("2026-03-02 09:15"))),
     ("servicenow_tickets.csv", "INC0010002", dict(
         board="Network Operations", team="Network Operations", status_class="closed",
         priority="P1", resolved_at=T("2026-03-02 16:40"), closed_at=T("2026-03-03 16:45"),
-        reopen_count=1)),
+        reopen_count=1, escalation_count=2)),  # reassignment_count 2
     # three versions (file rows 4, 5, 6); row 5 has the latest sys_updated_on
     # (04-03 11:30 > 03-03 17:05 > 03-03 08:20) and wins although row 6 comes after it
     ("servicenow_tickets.csv", "INC0010003", dict(
         status="Resolved", status_class="resolved", priority="P2",
         created_at=T("2026-03-03 08:00"), resolved_at=T("2026-03-04 11:30"),
-        closed_at=None, sla_met=False, updated_at=T("2026-03-04 11:30"))),
+        closed_at=None, sla_met=False, updated_at=T("2026-03-04 11:30"),
+        escalation_count=1)),  # the winning row's reassignment_count
     ("servicenow_tickets.csv", "INC0010004", dict(
         assignee=None, status="Canceled", status_class="cancelled", priority="P5",
         created_at=T("2026-02-16 10:00"), closed_at=T("2026-02-20 12:00"), sla_met=None,
@@ -312,28 +337,52 @@ TIME_ENTRIES = [
 
 AGREEMENTS = [
     # ConnectWise: monthly_revenue = billAmount / months in invoicingCycle, same for cost
+    # applicationUnits Amount: the limit is dollars, not hours -> no included hours
     ("connectwise_agreements.csv", "201", dict(
         source_system="connectwise", client="Acme Dental",
         name="Acme Dental - Managed Services", type="managed", monthly_revenue=2400.0,
-        monthly_cost=350.0, start_date=D(2025, 7, 1), end_date=None)),
-    ("connectwise_agreements.csv", "202", dict(  # Quarterly: 3000 / 3, 0 / 3
+        monthly_cost=350.0, start_date=D(2025, 7, 1), end_date=None, included_hours=None)),
+    # Quarterly: 3000 / 3, 0 / 3; Hours 60 per CalendarQuarter: 60 / 3 = 20 h a month
+    ("connectwise_agreements.csv", "202", dict(
         type="block", monthly_revenue=1000.0, monthly_cost=0.0, start_date=D(2026, 1, 1),
-        end_date=D(2026, 12, 31))),
+        end_date=D(2026, 12, 31), included_hours=20.0)),
     ("connectwise_agreements.csv", "203", dict(  # Semi-Annual: 5400 / 6, 600 / 6
-        type="other", monthly_revenue=900.0, monthly_cost=100.0)),
+        type="other", monthly_revenue=900.0, monthly_cost=100.0,
+        included_hours=None)),  # applicationUnits Incidents: no hours
     ("connectwise_agreements.csv", "204", dict(  # Annual: 9000 / 12; no cost given
-        type="managed", monthly_revenue=750.0, monthly_cost=None)),
-    ("connectwise_agreements.csv", "205", dict(
+        type="managed", monthly_revenue=750.0, monthly_cost=None, included_hours=None)),
+    ("connectwise_agreements.csv", "205", dict(  # applicationUnlimitedFlag: no fixed hours
         type="time_and_materials", monthly_revenue=0.0, monthly_cost=0.0,
-        start_date=D(2024, 1, 1))),
+        start_date=D(2024, 1, 1), included_hours=None)),
+    # a retainer from the 15th; Hours 144 per ContractYear: 144 / 12 = 12 h a month
+    ("connectwise_agreements.csv", "208", dict(
+        type="block", monthly_revenue=1200.0, start_date=D(2026, 1, 15),
+        included_hours=12.0)),
+
+    # Autotask contract blocks: price = Hours x Hourly Rate over the months the block spans
+    # 120 h x $150 = $18,000 over Jan-Dec (12 months): $1,500 and 10 h a month
+    ("autotask_agreements.csv", "9001", dict(
+        source_system="autotask", client="Contoso Legal",
+        name="Contoso Legal - Block Hours 2026", type="block", monthly_revenue=1500.0,
+        monthly_cost=None, start_date=D(2026, 1, 1), end_date=D(2026, 12, 31),
+        included_hours=10.0)),
+    # 20 h x $135 = $2,700 for March alone (31 days: 1 month)
+    ("autotask_agreements.csv", "9002", dict(
+        monthly_revenue=2700.0, included_hours=20.0, start_date=D(2026, 3, 1))),
+    # Apr 1 - Jun 30 is 91 days, 91 / 30.44 = 2.99: 3 months; 30 h x $140 = $4,200
+    ("autotask_agreements.csv", "9003", dict(
+        monthly_revenue=1400.0, included_hours=10.0, end_date=D(2026, 6, 30))),
 
     # HaloPSA contracts: $1,234.50-style money; the name falls back to `ref`
     ("halopsa_agreements.csv", "ACME-MSP-2026", dict(
         source_system="halopsa", client="Acme Dental", name="ACME-MSP-2026",
         type="managed", monthly_revenue=1234.5, monthly_cost=150.0,
-        start_date=D(2026, 1, 1), end_date=None)),  # end 1900-01-01 = no end
-    ("halopsa_agreements.csv", "CON-BLOCK-Q", dict(  # Quarterly: $3,000.00 / 3, $450 / 3
-        type="block", monthly_revenue=1000.0, monthly_cost=150.0, end_date=D(2026, 12, 31))),
+        start_date=D(2026, 1, 1), end_date=None,  # end 1900-01-01 = no end
+        included_hours=None)),  # chargehoursperperiod 0: no hours included
+    # Quarterly: $3,000.00 / 3, $450 / 3; chargehoursperperiod 60 a quarter: 20 h a month
+    ("halopsa_agreements.csv", "CON-BLOCK-Q", dict(
+        type="block", monthly_revenue=1000.0, monthly_cost=150.0, end_date=D(2026, 12, 31),
+        included_hours=20.0)),
     ("halopsa_agreements.csv", "NW-SEC-ANNUAL", dict(  # Annual: 14,400 / 12, 1,200 / 12
         type="managed", monthly_revenue=1200.0, monthly_cost=100.0,
         start_date=D(2025, 11, 1), end_date=D(2026, 10, 31))),
@@ -344,11 +393,12 @@ AGREEMENTS = [
 ]
 
 CSAT = [
-    # Autotask 1-5 ratings (the column spans 1..5, so 5-point): 4-5 +, 3 =, 1-2 -
+    # Autotask's Survey Rating: the preset declares 5-point: 4-5 +, 3 =, 1-2 -
     ("autotask_surveys.csv", {"ticket_id": "T20260302.0011"}, dict(
         source_system="autotask", client="Contoso Legal", technician="Alex Smith",
         responded_at=T("2026-03-03 10:12"), score_raw="5", scale="5-point",
-        rating="positive", comment="Alex had us back up before lunch, thank you!")),
+        scale_source="preset", rating="positive",
+        comment="Alex had us back up before lunch, thank you!")),
     ("autotask_surveys.csv", {"ticket_id": "T20260227.0015"}, dict(
         score_raw="4", rating="positive", responded_at=T("2026-02-28 08:03"))),
     ("autotask_surveys.csv", {"ticket_id": "T20260302.0004"}, dict(
@@ -361,11 +411,32 @@ CSAT = [
     ("halopsa_csat.csv", {"response_id": "801"}, dict(
         source_system="halopsa", ticket_id="3102", client="Contoso Legal",
         technician="Alex Smith", responded_at=T("2026-03-03 08:14"), score_raw="5",
-        scale="5-point", rating="positive", comment="Back up and running fast, great job")),
+        scale="5-point", scale_source="settings",  # Halo declares none: [csat] scale = 5
+        rating="positive", comment="Back up and running fast, great job")),
     ("halopsa_csat.csv", {"response_id": "802"}, dict(score_raw="2", rating="negative")),
     ("halopsa_csat.csv", {"response_id": "803"}, dict(rating="neutral", comment=None)),
     ("halopsa_csat.csv", {"response_id": "804"}, dict(rating="positive")),
     ("halopsa_csat.csv", {"response_id": "805"}, dict(technician=None, rating="negative")),
+
+    # ConnectWise survey results: totalPoints on the settings' scale (5)
+    ("connectwise_csat.csv", {"response_id": "7001"}, dict(
+        source_system="connectwise", ticket_id="1002", client="Contoso Legal",
+        technician=None, responded_at=T("2026-03-03 15:20"), score_raw="5",
+        scale="5-point", scale_source="settings", rating="positive",
+        comment="Back up before lunch - thank you")),
+    ("connectwise_csat.csv", {"response_id": "7003"}, dict(score_raw="2", rating="negative")),
+    ("connectwise_csat.csv", {"response_id": "7004"}, dict(score_raw="3", rating="neutral")),
+
+    # SmileBack's three faces, as words; the preset declares the 3-point scale
+    ("smileback_csat.csv", {"response_id": "501"}, dict(
+        source_system="smileback", ticket_id="1001", client="Acme Dental",
+        technician="jsmith", responded_at=T("2026-03-03 10:05"), score_raw="positive",
+        scale="3-point", scale_source="preset", rating="positive",
+        comment="Quick fix - thanks!")),
+    ("smileback_csat.csv", {"response_id": "502"}, dict(rating="neutral", comment=None)),
+    ("smileback_csat.csv", {"response_id": "503"}, dict(rating="negative")),
+    ("smileback_csat.csv", {"response_id": "504"}, dict(score_raw="Positive",
+                                                       rating="positive")),
 ]
 
 TECHNICIANS = [
@@ -492,3 +563,17 @@ def test_excel_fixture_matches_its_generator(tmp_path):
         for member in new.namelist():
             assert new.read(member) == committed.read(member), member
             assert new.getinfo(member).date_time == committed.getinfo(member).date_time
+
+
+# ---------------------------------------------------------------------------- counts
+def test_a_negative_escalation_count_rejects_its_row(tmp_path):
+    from loaders.importer import plan_file
+
+    path = tmp_path / "halo.csv"
+    path.write_text("id,summary,client_name,dateoccurred,reassigncount\n"
+                    "1,VPN down,Acme Dental,2026-03-02T09:00:00,-2\n"
+                    "2,Printer jam,Acme Dental,2026-03-02T10:00:00,4\n", encoding="utf-8")
+    plan = plan_file(path)
+    assert plan.rejected["reason"].tolist() == [
+        "column 'reassigncount': escalation count is negative"]
+    assert plan.rows["escalation_count"].tolist() == [4]

@@ -238,17 +238,18 @@ def test_settings_and_reads_leave_the_data_version_alone(engine, tmp_path):
     assert _version(engine) == before
 
 
-@pytest.mark.parametrize("fixture,data_version", [
-    ("store_from_e8ef4b1.db", 0),   # before the schema had a version (version 0)
-    ("store_from_589119d.db", 8),   # schema version 2: before reviews and review_actions
+@pytest.mark.parametrize("fixture,schema_version,data_version", [
+    ("store_from_e8ef4b1.db", 0, 0),   # before the schema had a version
+    ("store_from_589119d.db", 2, 8),
+    ("store_from_98a5e4e.db", 3, 8),   # the release before reviews and review_actions
 ])
-def test_a_store_made_by_the_previous_release_opens_and_loses_nothing(tmp_path, fixture,
-                                                                      data_version):
+def test_a_store_made_by_the_previous_release_opens_and_loses_nothing(
+        tmp_path, fixture, schema_version, data_version):
     """Each fixture was written by Cadence at the commit it names: e8ef4b1 (no store_state
     table, no triggers: seven imports of the vendor fixtures, one a re-import with
-    history, and saved settings) and 589119d (schema version 2: eight such imports and
-    saved settings). This release opens each, adds what it lacks, and every row is still
-    there; opening moves no data version."""
+    history, and saved settings), 589119d (schema version 2) and 98a5e4e (version 3), each
+    eight such imports and saved settings. This release opens each, adds what it lacks,
+    and every row is still there; opening moves no data version."""
     import shutil
     import sqlite3
 
@@ -265,6 +266,9 @@ def test_a_store_made_by_the_previous_release_opens_and_loses_nothing(tmp_path, 
     before = {t: old.execute(f'SELECT {columns[t]} FROM "{t}" ORDER BY 1, 2').fetchall()
               for t in tables}
     had = {r[0] for r in old.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if schema_version:
+        assert old.execute("SELECT schema_version FROM store_state").fetchone() == \
+            (schema_version,)
     old.close()
     assert "reviews" not in had and "review_actions" not in had
     assert all(before[t] for t in ("tickets", "imports", "app_settings"))
@@ -274,13 +278,17 @@ def test_a_store_made_by_the_previous_release_opens_and_loses_nothing(tmp_path, 
             assert conn.exec_driver_sql(f'SELECT {columns[table]} FROM "{table}" ORDER BY 1, 2'
                                         ).fetchall() == rows, table
         # the columns added since (docs/STORE.md, "How the schema evolves") are there, empty
-        assert conn.exec_driver_sql("SELECT count(included_hours) FROM agreements"
-                                    ).scalar() == 0
-        # version 3: the weekly review's tables, empty
+        if schema_version < 2:
+            assert conn.exec_driver_sql("SELECT count(included_hours) FROM agreements"
+                                        ).scalar() == 0
+        if schema_version < 3:
+            assert conn.exec_driver_sql("SELECT count(scale_source) FROM csat_responses"
+                                        ).scalar() == 0
+        # version 4: the weekly review's tables, empty
         for table in ("reviews", "review_actions"):
             assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0
         assert conn.exec_driver_sql("SELECT schema_version FROM store_state").scalar() == \
-            migrate.SCHEMA_VERSION == 3
+            migrate.SCHEMA_VERSION == 4
     from loaders import settings as settings_mod
     assert settings_mod.load_effective(engine)["sla"]["review_threshold"] == 5
     assert _version(engine) == data_version

@@ -15,7 +15,7 @@ def _pct(value) -> str:
     return number(value, "percent", **PLAIN)
 
 
-def to_text(report: dict, review_threshold: int = 4) -> str:
+def to_text(report: dict, review_threshold: int = 4, effort_threshold: float = 1.2) -> str:
     weeks = report["weeks"]
     this, last = weeks[-1], (weeks[-2] if len(weeks) > 1 else None)
     lines = [f"Cadence weekly review - week of {this['week']} "
@@ -37,7 +37,9 @@ def to_text(report: dict, review_threshold: int = 4) -> str:
         mark = "REVIEW" if t["status"] == "review" else "ok"
         cats = f" - top categories: {', '.join(t['top_categories'])}" if t["top_categories"] \
             else ""
-        lines.append(f"  {t['team']}: {t['aged_past_sla']} aged of {t['open']} open "
+        waiting = f", {t['waiting']} waiting on the customer or a vendor" if t.get("waiting") \
+            else ""
+        lines.append(f"  {t['team']}: {t['aged_past_sla']} aged of {t['open']} open{waiting} "
                      f"[{mark}]{cats if t['status'] == 'review' else ''}")
     if report["months"]:
         m = report["months"][-1]
@@ -45,13 +47,22 @@ def to_text(report: dict, review_threshold: int = 4) -> str:
                      f"{_money(m['revenue'])}, margin {_money(m['margin'])} "
                      f"({_pct(m['margin_percent'])}), effective rate "
                      f"{_money(m['effective_hourly_rate'])}/h.")
+    people = report.get("technicians") or []
+    if people:
+        by_band = {b: [p["technician"] for p in people if p["band"] == b]
+                   for b in ("above", "in", "below")}
+        above = f" ({', '.join(by_band['above'])})" if by_band["above"] else ""
+        lines.append(f"Utilisation (client hours / capacity, 75-85% band): "
+                     f"{len(by_band['above'])} above{above}, {len(by_band['in'])} in, "
+                     f"{len(by_band['below'])} below.")
     reprice = [c for c in report["clients"] if c["tier"] == "Reprice"]
     if reprice:
         names = ", ".join(
             f"{c['client']} (effort {number(c['effort_index'], 'ratio', 1)}x)"
             if c["effort_index"] is not None else f"{c['client']} (hours, no revenue)"
             for c in reprice)
-        lines.append(f"Clients to reprice: {names}.")
+        lines.append(f"Clients to reprice (below the median revenue, effort above "
+                     f"{number(effort_threshold, 'ratio', 1)}x the portfolio's): {names}.")
     lines += ["", "Week        Opened  Closed  Open at end  CSAT"]
     for w in weeks:
         lines.append(f"{w['week']}  {w['opened']:>6}  {w['closed']:>6}  {w['open_at_end']:>11}"

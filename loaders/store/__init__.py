@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError as StoreError  # noqa: F401  (callers
 
 from .migrate import upgrade
 from .queries import (data_version, import_history, last_import_time,  # noqa: F401
-                      latest_activity, read_table, table_counts)
+                      latest_activity, latest_created, read_table, table_counts)
 from .reviews import (NewAction, ReviewRefused, SavedReview, any_reviews,  # noqa: F401
                       carry_action, check_action, reviews_of_week, save_review, settle_action)
 from .reviews import actions as review_actions  # noqa: F401

@@ -24,7 +24,8 @@ from .. import tables as declared
 # Each table's declared columns as Arrow types; read in this order.
 ARROW_KINDS = {"datetime": "timestamp", "date": "timestamp", "float": "float", "int": "int",
                "bool": "bool", "text": "string"}
-ORDER = tuple(declared.DATA_TABLES)
+VERSIONS = "ticket_versions"   # the tickets' earlier versions (row_history), as tickets
+ORDER = (*declared.DATA_TABLES, VERSIONS)
 # Filled from the ticket a row belongs to where the export had none (an Autotask time
 # export has no client column; a survey may carry no technician): table -> {col: ticket col}
 FILLS = {"time_entries": {"client": "client"},
@@ -34,6 +35,8 @@ EARLIEST, LATEST = dt.datetime(1900, 1, 1), dt.datetime(2100, 1, 1)
 
 
 def query(name: str) -> str:
+    if name == VERSIONS:
+        return "SELECT row_json FROM row_history WHERE table_name = 'tickets' ORDER BY id"
     names = ", ".join(f'"{c.name}"' for c in declared.DATA_TABLES[name].frame_columns)
     return f'SELECT {names} FROM "{name}"'
 
@@ -84,10 +87,34 @@ def _read_all(fetch) -> dict:
     the million time entries overlap), typed and filled."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         raw = dict(zip(ORDER, pool.map(lambda name: fetch(query(name)), ORDER)))
-    tables = {name: typed(table, name) for name, table in raw.items()}
+    raw[VERSIONS] = versions_from_json(raw[VERSIONS].column(0).to_pylist())
+    tables = {name: typed(table, "tickets" if name == VERSIONS else name)
+              for name, table in raw.items()}
     for name, pairs in FILLS.items():
         tables[name] = fill_from_tickets(tables[name], tables["tickets"], pairs)
     return tables
+
+
+def versions_from_json(rows: list):
+    """Earlier versions of tickets, kept in ``row_history`` as one JSON object per row, as
+    an Arrow table of the tickets' frame columns (a field the version lacks, such as a
+    column added after it was stored, is empty)."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    columns = declared.TICKETS.frame_columns
+    kinds = {"text": pa.string(), "datetime": pa.string(), "date": pa.string(),
+             "float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
+    schema = pa.schema([(c.name, kinds[c.kind]) for c in columns])
+    rows = [r for r in rows if r]
+    if not rows:
+        return schema.empty_table()
+    found = pj.read_json(io.BytesIO("\n".join(rows).encode()),
+                         parse_options=pj.ParseOptions(explicit_schema=schema,
+                                                       unexpected_field_behavior="ignore"))
+    return found.select([c.name for c in columns])
 
 
 def typed(table, name: str):

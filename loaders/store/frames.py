@@ -38,12 +38,15 @@ EARLIEST, LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-01-01")
 
 
 def read(engine: Engine, sole_user: bool = False) -> dict[str, pd.DataFrame]:
-    """Every data table as typed frames. ``sole_user``: this process uses the engine for
+    """Every data table as typed frames, and ``ticket_versions``: the tickets' earlier
+    versions kept for history and undo, with the tickets' columns, in the order they were
+    stored. ``sole_user``: this process uses the engine for
     nothing else meanwhile (a command line), so a SQLite store is read in place: the
     engine's connections are closed first."""
     tables = _arrow_tables(engine, sole_user)
     if tables is not None:
-        return {name: conform(_to_frame(table), name) for name, table in tables.items()}
+        return {name: conform(_to_frame(table), "tickets" if name == arrow.VERSIONS else name)
+                for name, table in tables.items()}
     return _plain(engine)
 
 
@@ -138,7 +141,7 @@ def conform(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 def _plain(engine: Engine) -> dict[str, pd.DataFrame]:
     tables = {}
-    for name in arrow.ORDER:
+    for name in declared.DATA_TABLES:
         columns = [c.name for c in declared.DATA_TABLES[name].frame_columns]
         table = schema.DATA_TABLES[name]
         with engine.connect() as conn:
@@ -147,9 +150,25 @@ def _plain(engine: Engine) -> dict[str, pd.DataFrame]:
             else:
                 rows = conn.execute(select(*[table.c[c] for c in columns])).fetchall()
         tables[name] = conform(pd.DataFrame(rows, columns=columns), name)
+    with engine.connect() as conn:
+        history = schema.row_history
+        found = conn.execute(select(history.c.row_json).where(
+            history.c.table_name == "tickets").order_by(history.c.id)).scalars().all()
+    tables[arrow.VERSIONS] = _plain_versions(found)
     for name, pairs in arrow.FILLS.items():
         tables[name] = _fill(tables[name], tables["tickets"], pairs)
     return tables
+
+
+def _plain_versions(rows: list[str]) -> pd.DataFrame:
+    """The tickets' earlier versions from their JSON, the plain way."""
+    import json
+
+    columns = [c.name for c in declared.TICKETS.frame_columns]
+    records = [json.loads(r) for r in rows if r]
+    frame = pd.DataFrame.from_records(records, columns=columns) if records else \
+        pd.DataFrame(columns=columns)
+    return conform(frame, "tickets")
 
 
 def _fill(frame: pd.DataFrame, tickets: pd.DataFrame, pairs: dict[str, str]) -> pd.DataFrame:

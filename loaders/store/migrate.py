@@ -5,7 +5,9 @@ version, run in order when a store is opened (docs/STORE.md, "How the schema evo
   move the data version on every change to a data table or the row history, so a write
   made with other tools (someone's own SQL) is seen by readers that cache the data.
 - Version 2: ``tickets.escalation_count`` and ``agreements.included_hours``.
-- Version 3: ``reviews`` and ``review_actions``, the weekly review's record (no triggers:
+- Version 3: ``csat_responses.scale_source`` (who said a rating's scale; empty for the rows
+  stored before it, which a settings change leaves as they are).
+- Version 4: ``reviews`` and ``review_actions``, the weekly review's record (no triggers:
   they are not data, and writing them leaves the data version alone).
 
 A step only adds: tables (``create_all`` makes any that are missing), columns, triggers.
@@ -20,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import schema
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TRIGGER_OPS = ("insert", "update", "delete")
 _BUMP = ("UPDATE store_state SET data_version = data_version + 1, data_stamp = {stamp} "
          "WHERE id = 1")
@@ -84,13 +86,17 @@ def _to_2(conn) -> None:
 
 
 def _to_3(conn) -> None:
+    _add_columns(conn, "csat_responses", ("scale_source",))
+
+
+def _to_4(conn) -> None:
     # ``upgrade`` has run ``create_all`` already; made here too, so the step says what it
     # adds and holds on its own.
     for name in schema.REVIEW_TABLES:
         schema.metadata.tables[name].create(conn, checkfirst=True)
 
 
-STEPS = {1: _to_1, 2: _to_2, 3: _to_3}
+STEPS = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4}
 
 
 def upgrade(engine: Engine) -> None:

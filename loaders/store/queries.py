@@ -53,6 +53,14 @@ def read_table(engine: Engine, name: str) -> pd.DataFrame:
         return pd.read_sql(select(table), conn)
 
 
+def latest_created(engine: Engine) -> dt.date | None:
+    """The date of the latest ticket created: the report's default as-of date (a stray late
+    update of an old ticket doesn't move the report into an empty week)."""
+    with engine.connect() as conn:
+        value = conn.execute(select(func.max(schema.tickets.c.created_at))).scalar()
+    return pd.Timestamp(value).date() if value is not None else None
+
+
 def latest_activity(engine: Engine) -> dt.date | None:
     """The latest date with ticket activity (created, responded, resolved or closed)."""
     t = schema.tickets

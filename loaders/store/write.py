@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, delete, func, insert, select, text, update
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, text, update
 
-from .. import fields
+from .. import fields, normalise
 from .. import tables as declared
 from . import migrate, schema
 
@@ -63,13 +63,16 @@ def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
     rows = rows.copy()
     rows["_key"] = _row_key(rows, kind)
 
-    # Within the file, the latest update (else the later row) of each key wins.
+    # Within the file, the latest update (else the later row) of each key wins; the
+    # versions it replaced are kept in the history (an audit log's earlier states: the
+    # reports read each ticket as it was known at their cut-off from them).
     if rows["_key"].duplicated().any():
         order = ["_key", "updated_at", "_row"] if has_updated else ["_key", "_row"]
         rows = rows.sort_values(order, na_position="first", kind="stable")
         winners = rows.drop_duplicates("_key", keep="last")
+        earlier = rows.loc[rows["_key"].duplicated(keep="last")]
     else:
-        winners = rows
+        winners, earlier = rows, rows.iloc[:0]
     superseded_in_file = len(rows) - len(winners)
 
     with engine.begin() as conn:
@@ -99,6 +102,9 @@ def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
         new_rows = merged.loc[incoming_wins]
 
         _move_to_history(conn, table, kind, replace_keys, has_updated)
+        if len(earlier):
+            _insert_history(conn, table.name, earlier[_stored(kind)], earlier["_key"],
+                            import_id, earlier["_row"], has_updated)
         if len(losers):
             _insert_history(conn, table.name, losers[_stored(kind)], losers["_key"],
                             import_id, losers["_row"], has_updated)
@@ -271,6 +277,78 @@ def _column_lists(frame: pd.DataFrame, table_name: str, sqlite: bool) -> list[li
         values[missing] = None
         out.append(values.tolist())
     return out
+
+
+# ---------------------------------------------------------------------------- re-rating
+def rerate_csat(conn, scale_setting: object) -> int:
+    """Re-rate the stored CSAT responses whose scale came from the settings (SPEC KPI 3:
+    ``scale_source = 'settings'``) for a new ``[csat] scale``: each import's (file's) scale
+    is worked out again from its scores, never below the setting, and the rows whose scale
+    or rating changes are updated, with the versions kept for undo. Responses whose
+    preset or mapping declared the scale are not touched. Runs in the caller's
+    transaction; the data version moves only when a row changes. Returns the rows
+    changed."""
+    setting = normalise.scale_name(scale_setting)
+    if _rerating(conn, setting).empty:
+        return 0
+    _begin_write(conn, ("csat_responses", "row_history"))
+    plan = _rerating(conn, setting)   # again, now that no import can run beside it
+    table = schema.csat_responses
+    rows = plan[plan["history_id"].isna()]
+    for (scale, rating), group in rows.groupby(["new_scale", "new_rating"], dropna=False):
+        keys = (group["source_system"] + "\x1f" + group["response_id"]).tolist()
+        for chunk in _chunks(keys):
+            conn.execute(update(table).where(_key_filter(table, "csat", chunk))
+                         .values(scale=scale, rating=None if pd.isna(rating) else rating))
+    versions = plan[plan["history_id"].notna()]
+    if len(versions):
+        conn.execute(update(schema.row_history)
+                     .where(schema.row_history.c.id == bindparam("version_id"))
+                     .values(row_json=bindparam("new_json")),
+                     [{"version_id": int(i), "new_json": j}
+                      for i, j in zip(versions["history_id"], versions["new_json"])])
+    _end_write(conn, ("csat_responses", "row_history"))
+    return len(plan)
+
+
+def _rerating(conn, setting: str) -> pd.DataFrame:
+    """The settings-scaled responses (current rows and kept versions) whose scale or
+    rating differs under ``setting``, with the new values."""
+    table, history = schema.csat_responses, schema.row_history
+    current = pd.DataFrame(conn.execute(
+        select(table.c.source_system, table.c.response_id, table.c.import_id,
+               table.c.score_raw, table.c.scale, table.c.rating)
+        .where(table.c.scale_source == "settings")).fetchall(),
+        columns=["source_system", "response_id", "import_id", "score_raw", "scale", "rating"])
+    current["history_id"] = np.nan
+    kept = pd.DataFrame(conn.execute(
+        select(history.c.id, history.c.import_id, history.c.row_json)
+        .where(history.c.table_name == table.name)).fetchall(),
+        columns=["history_id", "import_id", "row_json"])
+    if len(kept):
+        body = pd.DataFrame([json.loads(j) for j in kept["row_json"]], index=kept.index)
+        kept = kept.join(body.reindex(columns=["score_raw", "scale", "rating",
+                                                "scale_source"]))
+        kept = kept[kept["scale_source"].eq("settings")].drop(columns="scale_source")
+    both = pd.concat([current, kept], ignore_index=True)
+    if both.empty:
+        return both
+    both["new_scale"] = None
+    both["new_rating"] = None
+    for _, rows in both.groupby("import_id"):   # one file: one scale
+        scale = normalise.file_scale(rows["score_raw"], setting)
+        both.loc[rows.index, "new_scale"] = scale
+        both.loc[rows.index, "new_rating"] = normalise.csat_rating(rows["score_raw"], scale)
+    same_rating = both["rating"].fillna("") == both["new_rating"].fillna("")
+    changed = both[(both["scale"] != both["new_scale"]) | ~same_rating].copy()
+    versions = changed["history_id"].notna()
+    if versions.any():   # a kept version is JSON text: the same two values changed in it
+        changed.loc[versions, "new_json"] = [
+            json.dumps({**json.loads(body), "scale": scale, "rating": rating})
+            for body, scale, rating in zip(changed.loc[versions, "row_json"],
+                                           changed.loc[versions, "new_scale"],
+                                           changed.loc[versions, "new_rating"])]
+    return changed
 
 
 # ---------------------------------------------------------------------------- undo

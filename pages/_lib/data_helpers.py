@@ -1,29 +1,55 @@
 """The Data page's logic, kept out of the layout so it can be tested without a browser:
-preview an uploaded export, turn a plan into tables a person reads, save a fixed column
-mapping as a user mapping in the settings, import plans, and write rejected rows as CSV.
+preview an uploaded export, turn a plan into tables a person reads, draft a mapping for a
+file nothing reads (columns guessed from their names and values), save a fixed or drafted
+column mapping as a user mapping in the settings, import plans, and write rejected rows
+as CSV.
 """
 from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from loaders import fields
 from loaders import settings as settings_mod
-from loaders.errors import ImportRefused
+from loaders.errors import ImportRefused, UnknownColumns
+from loaders.guess import Guess, guess_mapping
 from loaders.importer import FileResult, Plan, all_presets, plan_file, store_plan
-from loaders.mapping import user_presets
-from loaders.read import read_table
+from loaders.mapping import INTERNAL_OPTIONS, user_preset, user_presets
+from loaders.read import RawTable, read_table
 
 AUTO = "auto"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 UNMAPPED = ""
 
 
+class NeedsMapping(str):
+    """The sentence refusing a file whose columns fit no preset or saved mapping: the page
+    opens the mapping editor under it."""
+
+
+def effective_settings(engine) -> tuple[dict, dict | None, list[str]]:
+    """The settings for previews (the mappings that can't be used left out), the settings
+    to save a new mapping into (None when the saved ones can't be read at all), and one
+    sentence per problem, so a broken mapping is a message, not a broken page."""
+    problems: list[str] = []
+    try:
+        saved = settings_mod.load_effective(engine)
+    except settings_mod.SettingsError as bad:
+        return settings_mod.load(), None, [f"{bad} Fix them on the Settings page."]
+    usable = copy.deepcopy(saved)
+    good = {p.vendor for p in user_presets(saved, problems)}
+    usable["mappings"] = {k: v for k, v in (saved.get("mappings") or {}).items() if k in good}
+    return usable, saved, [f"A saved mapping can't be used and is left out: {p} Save a "
+                           "corrected one under the same name to replace it."
+                           for p in problems]
+
+
 def vendor_options(settings: dict) -> list[str]:
-    return [AUTO, *sorted({p.vendor for p in all_presets(settings)})]
+    return [AUTO, *sorted({p.vendor for p in all_presets(settings, [])})]
 
 
 def kind_options() -> list[str]:
@@ -38,6 +64,8 @@ def preview(data: bytes, file_name: str, vendor: str = AUTO, kind: str = AUTO,
         return plan_file(Path(file_name), None if vendor in (AUTO, "", None) else vendor,
                          None if kind in (AUTO, "", None) else kind, settings,
                          data=data, file_name=file_name)
+    except UnknownColumns as refused:
+        return NeedsMapping(str(refused))
     except ImportRefused as refused:
         return str(refused)
     except settings_mod.SettingsError as bad:  # a saved user mapping that no longer fits
@@ -51,21 +79,47 @@ def mapping_frame(plan: Plan) -> pd.DataFrame:
                         columns=["field", "header"])
 
 
-def file_headers(data: bytes, file_name: str) -> list[str] | str:
-    """The column names of a file no preset reads (its first row of two or more cells),
-    so a mapping can be drawn up for it; or the sentence saying why it can't be read."""
+def file_table(data: bytes, file_name: str) -> RawTable | str:
+    """The table of a file no preset reads (its header: the first row of two or more
+    cells), so a mapping can be drawn up for it; or the sentence saying why it can't be
+    read."""
     try:
-        return read_table(Path(file_name), lambda row: 0, data=data,
-                          file_name=file_name).headers
+        return read_table(Path(file_name), lambda row: 0, data=data, file_name=file_name)
     except ImportRefused as refused:
         return str(refused)
 
 
-def editor_frame(kind: str, mapping: dict[str, list[str]]) -> pd.DataFrame:
-    """Every field of the kind with the file header that feeds it ("" = none)."""
-    return pd.DataFrame({"field": list(fields.FIELDS[kind]),
-                         "header": [mapping.get(f, [UNMAPPED])[0]
-                                    for f in fields.FIELDS[kind]]})
+def draft_mapping(data: bytes, file_name: str, kind: str = AUTO
+                  ) -> tuple[Guess, list[str]] | str:
+    """A mapping guessed from the file's column names and values, for ``kind`` or the kind
+    that fits best, with the file's headers; or why the file can't be read."""
+    table = file_table(data, file_name)
+    if isinstance(table, str):
+        return table
+    return guess_mapping(table, None if kind in (AUTO, "", None) else kind), table.headers
+
+
+def default_mapping_name(file_name: str) -> str:
+    """`freshdesk` for "Freshdesk tickets 2026-03.csv": the first word of the file's name,
+    unless it is a built-in vendor's."""
+    words = re.findall(r"[a-z][a-z0-9]*", Path(file_name).stem.lower())
+    name = words[0] if words else "my_export"
+    return f"{name}_custom" if name in {p.vendor for p in all_presets({})} else name
+
+
+GUESSED_FROM = "guessed from"
+
+
+def editor_frame(kind: str, mapping: dict[str, list[str]],
+                 reasons: dict[str, str] | None = None) -> pd.DataFrame:
+    """Every field of the kind with the file header that feeds it ("" = none); with
+    ``reasons``, what each guessed header was guessed from."""
+    frame = pd.DataFrame({"field": list(fields.FIELDS[kind]),
+                          "header": [mapping.get(f, [UNMAPPED])[0]
+                                     for f in fields.FIELDS[kind]]})
+    if reasons is not None:
+        frame[GUESSED_FROM] = [reasons.get(f, "") for f in fields.FIELDS[kind]]
+    return frame
 
 
 def header_options(headers: list[str]) -> list[str]:
@@ -97,7 +151,8 @@ def user_mapping(kind: str, edited: pd.DataFrame, mapping: dict | None = None,
             "The mapping is unchanged; pick the header for the field that is wrong first.")
     spec = {"kind": kind, "columns": columns}
     if preset is not None:
-        spec = {**_plain(preset.options), **spec,
+        options = {k: v for k, v in preset.options.items() if k not in INTERNAL_OPTIONS}
+        spec = {**_plain(options), **spec,
                 "source_system": preset.options.get("source_system", preset.vendor)}
         if preset.values:
             spec["values"] = _plain(preset.values)
@@ -114,9 +169,13 @@ def save_user_mapping(engine, settings: dict, name: str, spec: dict) -> dict:
     if name in {p.vendor for p in all_presets({})}:
         raise settings_mod.SettingsError(
             f"'{name}' is a built-in vendor; give the mapping a name of its own.")
+    if settings is None:
+        raise settings_mod.SettingsError(
+            "The saved settings can't be read, so the mapping can't be added to them; fix "
+            "them on the Settings page first.")
+    user_preset(name, spec)  # plain errors for a missing required field or unknown kind
     new = copy.deepcopy(settings)
     new.setdefault("mappings", {})[name] = spec
-    user_presets(new)  # plain errors for a missing required field or unknown kind
     settings_mod.save(engine, new)
     return new
 

@@ -26,7 +26,7 @@ FONT = dict(family="Arial, sans-serif", size=13, color="#1f2328")
 def numeric(frame: pd.DataFrame) -> pd.DataFrame:
     """The KPI frames keep ratios as objects (None when undefined); tables want floats."""
     cols = [c for c in ("margin_percent", "effective_hourly_rate", "effort_index",
-                        "utilisation_percent", "logged_percent") if c in frame]
+                        "utilisation_percent", "billable_percent") if c in frame]
     return frame.assign(**{c: pd.to_numeric(frame[c], errors="coerce") for c in cols})
 
 
@@ -88,40 +88,44 @@ def margin_trend_figure(monthly: pd.DataFrame, mtd_month: str | None = None) -> 
 
 
 def utilisation_figure(util: pd.DataFrame) -> go.Figure:
-    """Horizontal bars of billable utilisation per technician (``kpi.utilisation`` rows)
-    with the 75–85 % band shaded; each bar is labelled with its % and band word, and
-    logged % (all hours ÷ capacity) is a hollow marker beside it."""
+    """Horizontal bars of utilisation (client hours ÷ capacity) per technician
+    (``kpi.utilisation`` rows) with the 75–85 % band shaded; each bar is labelled with its
+    % and band word, and billable utilisation is a hollow marker beside it."""
     u = util.assign(utilisation_percent=pd.to_numeric(util["utilisation_percent"],
                                                       errors="coerce").fillna(0.0),
-                    logged_percent=pd.to_numeric(util["logged_percent"], errors="coerce"))
+                    billable_percent=pd.to_numeric(util["billable_percent"], errors="coerce"))
     u = u.sort_values("utilisation_percent")
     fig = go.Figure()
     fig.add_vrect(x0=BAND_LOW, x1=BAND_HIGH, fillcolor="#2da44e", opacity=0.18,
                   line=dict(color="#1a7f37", width=1, dash="dash"), layer="below",
-                  annotation_text="target 75–85 %", annotation_position="top")
-    fig.add_bar(name="Billable utilisation", orientation="h", y=u["technician"].tolist(),
-                x=u["utilisation_percent"].tolist(), marker=dict(color="#0969da"),
-                text=[f"{p:.0f} % · {b}" if isinstance(b, str) else "–"
+                  annotation_text="target 75–85%", annotation_position="top")
+    words = {"in": "in band", "below": "below", "above": "above"}
+    fig.add_bar(name="Utilisation (client hours)", orientation="h",
+                y=u["technician"].tolist(), x=u["utilisation_percent"].tolist(),
+                marker=dict(color="#0969da"),
+                text=[f"{p:.0f}% · {words[b]}" if isinstance(b, str) else "–"
                       for p, b in zip(u["utilisation_percent"], u["band"])],
                 textposition="outside", cliponaxis=False,
-                hovertemplate="%{y}: %{x:.1f} % billable<extra></extra>")
-    fig.add_scatter(name="Logged (all hours)", y=u["technician"].tolist(),
-                    x=u["logged_percent"].tolist(), mode="markers",
+                hovertemplate="%{y}: %{x:.1f}% of capacity on client work<extra></extra>")
+    fig.add_scatter(name="Billable", y=u["technician"].tolist(),
+                    x=u["billable_percent"].tolist(), mode="markers",
                     marker=dict(symbol="diamond-open", size=10, color="#1f2328"),
-                    hovertemplate="%{y}: %{x:.1f} % logged<extra></extra>")
-    right = max(100.0, float(u[["utilisation_percent", "logged_percent"]].max().max()
+                    hovertemplate="%{y}: %{x:.1f}% billable<extra></extra>")
+    right = max(100.0, float(u[["utilisation_percent", "billable_percent"]].max().max()
                              if len(u) else 0.0) * 1.2)
-    return _print_layout(fig, "Technician utilisation, last 4 weeks",
+    return _print_layout(fig, "Technician utilisation",
                          height=max(320, 28 * len(u) + 120),
-                         xaxis=dict(title="% of capacity", ticksuffix=" %", range=[0, right]),
+                         xaxis=dict(title="% of capacity", ticksuffix="%", range=[0, right]),
                          yaxis=dict(title="Technician", automargin=True))
 
 
 def tier_scatter(now: pd.DataFrame, before: pd.DataFrame | None = None,
                  x: str = "revenue", x_title: str = "Revenue in window ($)",
-                 money: bool = True) -> go.Figure:
+                 money: bool = True, threshold: float = 1.2) -> go.Figure:
     """Effort index (y) against ``now[x]`` (revenue, or a revenue rank), one trace per
-    tier; quadrant lines at the median of ``x`` and at index 1.0; for clients whose tier
+    tier; the quadrant lines where the tiers split: the median of ``x`` and the effort
+    threshold (above it a client is high-effort), with the portfolio average (1.0) as a
+    faint guide; for clients whose tier
     changed, an arrow from their position in ``before`` (same columns) to now. Clients
     without an index (hours, no revenue) cannot be placed and are left to the table."""
     pts = now.assign(effort_index=pd.to_numeric(now["effort_index"], errors="coerce"))
@@ -139,9 +143,12 @@ def tier_scatter(now: pd.DataFrame, before: pd.DataFrame | None = None,
                                       + "</extra>")
     fig.add_vline(x=median_x, line=dict(color="#57606a", dash="dash"),
                   annotation_text="median revenue", annotation_position="top")
-    fig.add_hline(y=1.0, line=dict(color="#57606a", dash="dash"),
-                  annotation_text="portfolio average (1.0)",
+    fig.add_hline(y=threshold, line=dict(color="#cf222e", dash="dash"),
+                  annotation_text=f"effort threshold ({threshold:g}): above it, high-effort",
                   annotation_position="top right")
+    fig.add_hline(y=1.0, line=dict(color="#8c959f", dash="dot", width=1),
+                  annotation_text="portfolio average (1.0)",
+                  annotation_position="bottom right")
     if before is not None and len(before):
         prev = before.assign(effort_index=pd.to_numeric(before["effort_index"],
                                                         errors="coerce"))

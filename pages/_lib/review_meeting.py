@@ -249,8 +249,9 @@ def new_actions(teams: pd.DataFrame, technicians: pd.DataFrame, week: pd.Timesta
     if at_review.empty:
         st.caption("No team is at review this week.")
     for row in at_review.to_dict("records"):
+        waiting = f", {row['waiting']} waiting" if row.get("waiting") else ""
         st.text(f"{row['team']}: {row['aged_past_sla']} tickets aged past SLA of "
-                f"{row['open']} open")
+                f"{row['open']} open{waiting}")
         columns = st.columns(3)
         for i, category in enumerate(row["top_categories"]):
             with columns[i % 3]:

@@ -64,11 +64,12 @@ def frames_and_settings() -> tuple[kpi_frames.Frames, dict]:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def filter_options(url: str, version: tuple) -> dict:
-    """The teams and clients to choose from, and the latest week (once per store version,
-    not by going through every ticket on each rerun)."""
+    """The weeks that hold tickets, the teams and the clients to choose from (once per
+    store version, not by going through every ticket on each rerun)."""
     tickets = load_frames(url, version).tickets
-    latest = tickets["created_at"].max()
-    return {"latest": latest if pd.notna(latest) else None,
+    created = tickets["created_at"].dropna()
+    mondays = created.dt.normalize() - pd.to_timedelta(created.dt.weekday, unit="D")
+    return {"weeks": sorted(pd.Timestamp(w) for w in mondays.unique()),
             "teams": sorted(tickets["team_key"].dropna().unique().tolist()),
             "clients": sorted(tickets["client"].dropna().unique().tolist())}
 

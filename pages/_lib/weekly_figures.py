@@ -52,7 +52,7 @@ def aged_table(teams: pd.DataFrame) -> pd.DataFrame:
     out = teams.rename(columns={"aged_past_sla": "aged past SLA",
                                 "top_categories": "top aging categories"}).copy()
     out["top aging categories"] = out["top aging categories"].map(", ".join)
-    return out[["team", "open", "aged past SLA", "status", "top aging categories"]]
+    return out[["team", "open", "aged past SLA", "waiting", "status", "top aging categories"]]
 
 
 def status_colour(status: str) -> str:
