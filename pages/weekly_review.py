@@ -24,7 +24,7 @@ from pages._lib.weekly_sections import flow_and_speed, headline_cards
 CHOICES = {"Opened in the week": "opened", "Closed in the week": "closed",
            "Open at the end of the week": "open at end"}
 TICKET_PARTS = ("trend", "csat", "aged", "teams", "aged_series", "breach", "comments", "flow",
-                "speed")
+                "compliance", "speed")
 
 
 @st.cache_data(show_spinner="Computing the week...", max_entries=32)
@@ -82,7 +82,7 @@ with right:
                "resolution due time at the cut-off is marked review: go through its top 3 "
                "aging categories.")
     st.dataframe(wf.style_aged(wf.aged_table(n["teams"])), hide_index=True)
-flow_and_speed(n["flow"], n["speed"])
+flow_and_speed(n["flow"], n["speed"], n["compliance"])
 
 st.subheader("About to breach")
 st.caption(f"Open tickets due before the close of the next working day, judged at "

@@ -245,3 +245,22 @@ def test_plain_escapes_every_markdown_character():
         "Ravi \\*\\*Shah\\*\\* \\<b\\>x\\</b\\> \\:material/home\\: \\$x\\$"
     assert plain("O'Connor & Sons [1](x)") == "O\\'Connor \\& Sons \\[1\\]\\(x\\)"
     assert plain("plain words") == "plain words"
+
+
+def test_speed_sits_beside_the_sla_and_says_whose_verdict(store_url):
+    from kpi import compliance, flow
+
+    engine = store.connect(store_url)
+    settings = settings_mod.load_effective(engine)
+    data = kpi_frames.make(store_frames.read(engine), settings).as_known_at("2026-11-23")
+    engine.dispose()
+    sla = compliance.sla_compliance(data, "2026-11-16", "2026-11-23", settings, basis=True)
+    expected = flow.beside_sla(flow.time_to(data, "2026-11-16", "2026-11-23"), sla, settings)
+    at = page("2026-11-16")
+    shown = next(d.value for d in at.dataframe if "response_target_hours" in d.value.columns)
+    assert shown["priority"].tolist() == expected["priority"].tolist()
+    assert shown["response_n"].tolist() == expected["response_n"].tolist()
+    psa, n = int(sla["resolution_psa_n"].sum()), int(sla["resolution_n"].sum())
+    assert psa > 0   # the sample's HaloPSA tickets carry the PSA's verdict
+    assert any(f"the PSA's own verdict for {psa:,} of {n:,} tickets" in c.value
+               for c in at.caption)

@@ -54,9 +54,10 @@ def headline_cards(n: dict, months: pd.DataFrame, reprice: list[int], money: boo
          more="Tiers compare clients with each other, so this count ignores the filters.")
 
 
-def flow_and_speed(flow: pd.DataFrame, speed: pd.DataFrame) -> None:
+def flow_and_speed(flow: pd.DataFrame, speed: pd.DataFrame, sla: pd.DataFrame) -> None:
     """Opened, closed, reopened and escalated per week; this week's median times per
-    priority beside the SLA targets and compliance (``kpi.flow``)."""
+    priority beside the SLA targets and compliance (``kpi.flow``; ``sla``: the compliance
+    by priority, which says whose verdict judged the resolutions)."""
     left, right = st.columns([1, 2])
     with left:
         st.subheader("Ticket flow")
@@ -71,7 +72,11 @@ def flow_and_speed(flow: pd.DataFrame, speed: pd.DataFrame) -> None:
                               for c in ("reopened", "escalated")}))
     with right:
         st.subheader("Speed beside the SLA, this week")
+        psa = int(sla["resolution_psa_n"].sum()) if "resolution_psa_n" in sla else 0
+        verdict = (f" Resolution on time: the PSA's own verdict for {psa:,} of "
+                   f"{int(sla['resolution_n'].sum()):,} tickets, Cadence's clock for the "
+                   "rest." if psa else "")
         st.caption("Median clock hours (how long the client waited) beside each priority's "
                    "target, counted in business hours unless the SLA clock is 24x7, and "
-                   "the share on time.")
+                   "the share on time." + verdict)
         st.dataframe(speed, hide_index=True, column_config=column_config(speed.columns))
