@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._lib.access import ICON, PAGE_ROLES, current_role
-from pages._lib.store_cache import freshness, get_engine, is_sample_store
+from pages._lib.access import ICON, current_role, may_open
+from pages._lib.store_cache import freshness, get_engine, sample_state
 
 st.set_page_config(page_title="Cadence", page_icon=ICON, layout="wide")
 
@@ -24,22 +24,33 @@ PAGES = [  # (file, title, icon, key in PAGE_ROLES)
 ]
 
 role = current_role()
-visible = [st.Page(path, title=title, icon=icon, default=(key == "weekly"))
-           for path, title, icon, key in PAGES
-           if role is None or role in PAGE_ROLES[key] or key == "weekly"]
+# Every page is routable (a link to /margins opens Margins, which says whose page it is);
+# only the pages this role may open are listed.
+navigation_pages = [
+    st.Page(path, title=title, icon=icon, default=(key == "weekly"),
+            visibility="visible" if key == "weekly" or may_open(role, key) else "hidden")
+    for path, title, icon, key in PAGES]
 wall_screen = st.query_params.get("tv") == "1"   # the Today page on the service desk's screen
-navigation = st.navigation(visible, position="hidden" if wall_screen else "sidebar")
-if wall_screen:
+if wall_screen:   # no sidebar: the page alone
+    navigation = st.navigation(navigation_pages, position="hidden")
     navigation.run()
     st.stop()
+navigation = st.navigation(navigation_pages)
 
 engine = get_engine()
 latest, last_import = freshness(engine)
 with st.sidebar:
-    if is_sample_store(engine):
-        st.info("Sample data: a made-up MSP. Import your own exports on the Data page.",
+    held = sample_state(engine)
+    data_page = may_open(role, "data")
+    if held == "sample":
+        st.info("Sample data: a made-up MSP." + (" Start with your own data on the Data "
+                                                "page." if data_page else ""),
                 icon=":material/science:")
-    st.caption(f"Data up to {latest or '–'} · last import "
+    elif held == "mixed":
+        st.warning("Your data is mixed with the sample MSP's." + (
+            " Take the sample out on the Data page." if data_page else ""),
+            icon=":material/science:")
+    st.caption(f"Tickets up to {latest or '–'} · last import "
                f"{last_import:%Y-%m-%d %H:%M}" if last_import is not None else
                "No imports yet")
     if role:

@@ -113,6 +113,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "revenue_per_hour": ("Revenue per hour", "currency"),
     "as_of": ("As of", "text"), "cutoff": ("Cut-off", "text"), "tier": ("Tier", "text"),
     "created": ("Created", "text"), "done": ("Done", "text"),
+    "revenue_rank": ("Revenue rank (1 = lowest)", "ratio"), "movement": ("Movement", "text"),
+    "previous_tier": ("Tier before", "text"), "band": ("Band", "text"),
+    "hours_left": ("Hours left", "hours"), "due": ("Due", "text"),
     "billable_hours": ("Billable hours", "hours"),
     "capacity_hours": ("Capacity", "hours"), "client_hours": ("Client hours", "hours"),
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import store
+from . import counts, store
 from .errors import ImportRefused
 from .importer import import_files
 from .mapping import user_presets
@@ -28,7 +28,12 @@ def _parser() -> argparse.ArgumentParser:
     hist = sub.add_parser("history", help="list the imports in the store")
     undo = sub.add_parser("undo", help="undo an import by its number")
     undo.add_argument("import_id", type=int)
-    for p in (imp, hist, undo):
+    out = sub.add_parser("remove-sample", help="take the bundled sample MSP out of the store "
+                         "(its imports undone; yours stay)")
+    empty = sub.add_parser("empty", help="remove everything imported (start from an empty "
+                           "store)")
+    empty.add_argument("--yes", action="store_true", help="really empty the store")
+    for p in (imp, hist, undo, out, empty):
         p.add_argument("--db", help="database URL (default: $CADENCE_DB_URL, else "
                        "sqlite:///cadence.db)")
         p.add_argument("--config", help="settings TOML file")
@@ -60,17 +65,36 @@ def main(argv: list[str] | None = None) -> int:
         for row in store.import_history(engine).itertuples():
             state = " (undone)" if row.undone_at is not None and str(row.undone_at) != "NaT" \
                 else ""
+            records = None if row.records_stored != row.records_stored else row.records_stored
+            what = counts.imported(row.kind, int(row.rows_read), records, int(row.rows_stored),
+                                   int(row.rows_rejected))
             print(f"#{row.import_id} {row.imported_at} {row.file_name}: {row.vendor} "
-                  f"{row.kind}, {row.rows_stored} stored, {row.rows_rejected} rejected{state}")
+                  f"{row.kind.replace('_', ' ')}, {what}{state}")
         return 0
     if args.command == "undo":
+        history = store.import_history(engine)
+        kinds = dict(zip(history["import_id"], history["kind"]))
         try:
-            counts = store.undo_import(engine, args.import_id)
+            done = store.undo_import(engine, args.import_id)
         except store.UndoRefused as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        print(f"import #{args.import_id} undone: {counts['removed']} rows removed, "
-              f"{counts['restored']} earlier versions restored")
+        print(counts.undone(kinds[args.import_id], args.import_id, done["removed"],
+                            done["restored"]))
+        _warm_dashboard(engine)
+        return 0
+    if args.command == "remove-sample":
+        from .sample import remove_sample
+        print(f"the sample MSP is out of the store: {remove_sample(engine)} imports undone")
+        _warm_dashboard(engine)
+        return 0
+    if args.command == "empty":
+        if not args.yes:
+            print("error: this removes every import from the store; run it again with --yes "
+                  "to go ahead.", file=sys.stderr)
+            return 1
+        from .sample import start_empty
+        print(f"the store is empty: {sum(start_empty(engine).values()):,} rows removed")
         return 0
 
     failed = stored = 0
@@ -120,5 +144,18 @@ def _warm_dashboard(engine) -> None:
         pass
 
 
+def run() -> int:
+    """``main``, ending quietly when the reader of the output goes away (``| head``)."""
+    try:
+        code = main()
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # Python would print a traceback flushing stdout at exit: point it at nothing.
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import fields, normalise, parse, store
+from . import counts, fields, normalise, parse, store
 from .errors import ImportRefused, UnknownColumns
 from .mapping import user_presets
 from .presets import PRESETS, Preset, norm
@@ -63,12 +63,22 @@ class FileResult:
     import_id: int
     notes: list[str]
     rejected: pd.DataFrame
+    records_stored: int | None = None
 
     def summary(self) -> str:
-        text = (f"{self.file_name}: {self.vendor} {self.kind.replace('_', ' ')}, "
-                f"{self.rows_read} rows read, {self.rows_stored} stored, "
+        """The command line's line (scripts read it): vendor, kind, rows read, stored,
+        rejected; when the file repeats records (an audit log), what the rows were."""
+        versions = self.rows_stored - (self.records_stored or self.rows_stored)
+        split = (f" ({counts.records(self.kind, self.records_stored)}, "
+                 f"{counts.plural(versions, 'earlier version')} kept for history)"
+                 if versions else "")
+        return (f"{self.file_name}: {self.vendor} {self.kind.replace('_', ' ')}, "
+                f"{self.rows_read} rows read, {self.rows_stored} stored{split}, "
                 f"{self.rows_rejected} rejected (import #{self.import_id})")
-        return text
+
+    def description(self) -> str:
+        return counts.imported(self.kind, self.rows_read, self.records_stored,
+                               self.rows_stored, self.rows_rejected)
 
 
 def all_presets(settings: dict, problems: list[str] | None = None) -> list[Preset]:
@@ -605,7 +615,7 @@ def store_plan(engine, plan: Plan) -> FileResult:
     result = store.write_import(engine, record, plan.rows, plan.rejected, plan.rows_read)
     return FileResult(plan.file_name, plan.vendor, plan.kind, plan.rows_read,
                       result.rows_stored, result.rows_rejected, result.import_id,
-                      plan.notes, plan.rejected)
+                      plan.notes, plan.rejected, result.records_stored)
 
 
 def import_files(engine, paths: list, vendor: str | None = None, kind: str | None = None,

@@ -18,12 +18,17 @@ from kpi import categories, margin, periods, tiers
 from kpi.metrics import METRICS
 from pages._lib import margin_figures as figures
 from pages._lib.access import can_see_money, page_setup
+from pages._lib.empty_states import missing
 from pages._lib.filters import sidebar_filters
+from pages._lib.formats import column_config
 from pages._lib.store_cache import frames_and_settings
 
 role = page_setup("tiers", "Client tiers")
 show_money = can_see_money(role)
 frames, settings = frames_and_settings()
+if frames.agreements.empty or frames.time_entries.empty:
+    missing("Client tiers (hours against revenue per client)",
+            [n for n in ("agreements", "time_entries") if getattr(frames, n).empty])
 chosen = sidebar_filters()
 cut, window = chosen["cutoff"], int(settings["tiers"]["window_months"])
 months = periods.full_months_before(cut, window)
@@ -49,12 +54,9 @@ st.caption("Arrows run from a client's place in the previous window to now, for 
 
 money_cols = ["revenue", "effective_hourly_rate"] if show_money else ["revenue_rank"]
 table = now[["client", "tier", "movement", "effort_index", "hours", *money_cols]]
-st.dataframe(table, hide_index=True, column_config={
-    "effort_index": st.column_config.NumberColumn("effort index", format="%.2f"),
-    "hours": st.column_config.NumberColumn(format="%,.1f h"),
-    "revenue": st.column_config.NumberColumn(format="$%,.0f"),
-    "effective_hourly_rate": st.column_config.NumberColumn("effective rate", format="$%,.2f"),
-    "revenue_rank": st.column_config.NumberColumn("revenue rank", format="%.1f")})
+st.dataframe(table, hide_index=True, column_config=column_config(table.columns, labels={
+    "movement": "Since the window before", "revenue": "Revenue in window",
+    "hours": "Hours in window"}))
 
 st.subheader("One client")
 names = sorted(now["client"])
@@ -65,10 +67,7 @@ last12 = periods.last_months(cut - pd.Timedelta(days=1), 12)
 monthly = figures.numeric(margin.service_margin(mine, last12, cutoff=cut))
 keep = ["month", "hours", *(["revenue", "effective_hourly_rate"] if show_money else [])]
 left, right = st.columns([3, 2])
-left.dataframe(monthly[keep], hide_index=True, column_config={
-    "revenue": st.column_config.NumberColumn(format="$%,.0f"),
-    "hours": st.column_config.NumberColumn(format="%,.1f h"),
-    "effective_hourly_rate": st.column_config.NumberColumn("effective rate", format="$%,.2f")})
+left.dataframe(monthly[keep], hide_index=True, column_config=column_config(keep))
 top = categories.top_categories(mine, months[0], periods.month_bounds(months[-1])[1], 5)
 right.caption(f"Top ticket categories, created {span}")
-right.dataframe(top, hide_index=True)
+right.dataframe(top, hide_index=True, column_config=column_config(top.columns))

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from loaders import store
+from loaders import counts, store
 from pages._lib import data_helpers as helpers
+from pages._lib import first_run
 from pages._lib.access import page_setup
+from pages._lib.formats import column_config
 from pages._lib.mapping_editor import ERROR_KEY, draft_editor, mapping_editor
-from pages._lib.store_cache import get_engine, refresh_snapshot
+from pages._lib.store_cache import get_engine, refresh_snapshot, sample_state
 
 page_setup("data", "Data")
 engine = get_engine()
@@ -22,17 +24,27 @@ for problem in problems:
 state = st.session_state
 
 
-def undo(import_id):
-    try:
-        done = store.undo_import(engine, import_id)
-        state["undo_message"] = (
-            f"Import #{import_id} undone: {done['removed']:,} rows removed, "
-            f"{done['restored']:,} earlier versions restored.")
-    except store.UndoRefused as refused:
-        state["undo_message"] = str(refused)
+def changed(message: str) -> None:
+    """After the store changed here: the next page maps its new snapshot, every cached
+    number is recomputed, and the undo box follows the newest import."""
+    state["undo_message"] = message
     state.pop("undo_pending", None)
+    state.pop("undo_id", None)
     refresh_snapshot(engine)
     st.cache_data.clear()
+
+
+def undo(import_id, kind):
+    try:
+        done = store.undo_import(engine, import_id)
+        changed(counts.undone(kind, import_id, done["removed"], done["restored"]))
+    except store.UndoRefused as refused:
+        changed(str(refused))
+
+
+held = sample_state(engine)
+if held in ("sample", "mixed"):
+    first_run.own_data_box(engine, held, lambda message: (changed(message), st.rerun()))
 
 
 files = st.file_uploader("PSA exports", type=["csv", "xlsx", "xls", "xml"],
@@ -56,12 +68,17 @@ for i, upload in enumerate(files or []):
         st.markdown(f"**{plan.vendor}** {plan.kind.replace('_', ' ')}: {plan.rows_read:,} "
                     f"rows read, {len(plan.rows):,} to store, {len(plan.rejected):,} "
                     "rejected")
-        st.dataframe(helpers.mapping_frame(plan), hide_index=True)
+        st.dataframe(helpers.mapping_frame(plan), hide_index=True,
+                     column_config=column_config(["field", "header"], labels=helpers.LABELS))
         st.caption("First rows as they will be stored")
-        st.dataframe(plan.rows.drop(columns="_row").head(10), hide_index=True)
+        first = plan.rows.drop(columns="_row").head(10)
+        st.dataframe(first, hide_index=True,
+                     column_config=column_config(first.columns, helpers.table_of(plan)))
         if len(plan.rejected):
             st.caption("Rows that will be rejected")
-            st.dataframe(helpers.rejected_table(plan.rejected), hide_index=True)
+            rejected = helpers.rejected_table(plan.rejected)
+            st.dataframe(rejected, hide_index=True, column_config=column_config(
+                ["row_number", "reason"], labels=helpers.LABELS))
         for note in plan.notes:
             st.info(note)
         with st.popover("Fix the column mapping"):
@@ -71,16 +88,19 @@ for i, upload in enumerate(files or []):
 if ERROR_KEY in state:
     st.error(state.pop(ERROR_KEY))
 
-if plans and st.button("Import", type="primary"):
+way = first_run.first_import_way() if plans and held == "sample" else "add"
+if plans and st.button("Import", type="primary", disabled=way is None):
+    cleared = first_run.clear(engine, way)
     bar = st.progress(0.0)
     state["results"] = helpers.import_plans(engine, plans, lambda n, p: bar.progress(
         n / len(plans), text=f"Importing {p.file_name}..." if p else
         "Preparing the dashboard's copy of the store..."))
-    refresh_snapshot(engine)   # so the next page maps it instead of reading
     bar.progress(1.0, text="Done")
-    st.cache_data.clear()
+    changed(cleared)
 if state.get("results"):
-    st.dataframe(helpers.summary_frame(state["results"]), hide_index=True)
+    summary = helpers.summary_frame(state["results"])
+    st.dataframe(summary, hide_index=True,
+                 column_config=column_config(summary.columns, labels=helpers.SUMMARY_COLUMNS))
 for result in state.get("results", []):
     if result.rows_rejected:
         st.download_button(f"Rejected rows of {result.file_name} (CSV)",
@@ -89,13 +109,15 @@ for result in state.get("results", []):
                            key=f"dl_{result.import_id}")
 
 st.subheader("Import history")
-if "undo_message" in state:
+if state.get("undo_message"):
     st.info(state.pop("undo_message"))
 history = store.import_history(engine)
-st.dataframe(history, hide_index=True)
+shown = helpers.history_frame(history)
+st.dataframe(shown, hide_index=True,
+             column_config=column_config(shown.columns, labels=helpers.SUMMARY_COLUMNS))
 live = history[history["undone_at"].isna()]
-labels = {int(r.import_id): f"#{r.import_id} {r.file_name} ({r.vendor} {r.kind}, "
-          f"{r.rows_stored:,} rows)" for r in live.itertuples()}
+labels = {int(r.import_id): helpers.undo_label(r) for r in live.itertuples()}
+kinds = dict(zip(live["import_id"].astype(int), live["kind"]))
 chosen = st.selectbox("Import to undo", list(labels), format_func=labels.get, key="undo_id")
 if st.button("Undo import", disabled=chosen is None):
     state["undo_pending"] = chosen
@@ -104,5 +126,5 @@ if state.get("undo_pending") in labels:
     st.warning(f"Undo {labels[pending]}? Its rows are removed and the versions it "
                "replaced come back.")
     yes, no = st.columns(2)
-    yes.button("Yes, undo it", type="primary", on_click=undo, args=(pending,))
+    yes.button("Yes, undo it", type="primary", on_click=undo, args=(pending, kinds[pending]))
     no.button("Cancel", on_click=lambda: state.pop("undo_pending", None))

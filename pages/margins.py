@@ -11,9 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from kpi import labour, margin, periods, utilisation
+from loaders.counts import plural
 from kpi.metrics import METRICS
 from pages._lib import margin_figures as figures
 from pages._lib.access import page_setup
+from pages._lib.empty_states import missing
 from pages._lib.filters import sidebar_filters
 from pages._lib.formats import column_config, hours, money, percent
 from pages._lib.store_cache import frames_and_settings, store_key
@@ -31,18 +33,19 @@ def utilisation_for(_frames, _settings, key: tuple) -> tuple[pd.DataFrame, pd.Da
 
 page_setup("margins", "Margins")
 frames, settings = frames_and_settings()
+if frames.agreements.empty and frames.time_entries.empty:
+    missing("The service margin", ["agreements", "time_entries"])
+if frames.agreements.empty:
+    missing("Recurring revenue", ["agreements"], stop=False)
+if frames.time_entries.empty:
+    missing("Labour cost, hours and utilisation", ["time_entries"], stop=False)
 chosen = sidebar_filters()
 cut = chosen["cutoff"]
 view = frames.slice(client=chosen["client"])
 months = periods.last_months(cut - pd.Timedelta(days=1), 12)
 mtd = periods.month_label(months[-1]) if periods.month_bounds(months[-1])[1] > cut else None
 monthly = margin.service_margin(view, months, cutoff=cut)
-MONEY = {c: st.column_config.NumberColumn(format="$%,.0f") for c in (
-    "revenue", "recurring_revenue", "labor_revenue", "labor_cost", "hard_cost", "margin")}
-COLS = {**MONEY, "margin_percent": st.column_config.NumberColumn("margin %", format="%.1f %%"),
-        "hours": st.column_config.NumberColumn(format="%,.1f h"),
-        "effective_hourly_rate": st.column_config.NumberColumn("effective rate",
-                                                               format="$%,.2f")}
+FLAG = {"flag": st.column_config.TextColumn("", width="medium")}
 
 labels = monthly["month"].tolist()[::-1]
 month = st.selectbox("Month", labels, format_func=lambda m: f"{m} (month to date)"
@@ -76,17 +79,22 @@ clients.insert(1, "flag", clients.pop("losing").map({True: "costs more than it p
                                                       False: ""}))
 losing = int(losing_rows.sum())
 if losing:
-    st.warning(f"{losing} client(s) cost more than they pay this month (listed first).",
+    st.warning(f"{plural(losing, 'client')} cost{'s' if losing == 1 else ''} more than "
+               f"{'it pays' if losing == 1 else 'they pay'} this month (listed first).",
                icon=":material/trending_down:")
 st.dataframe(clients.style.apply(lambda r: ["background-color: #ffebe9" if r["margin"] < 0
                                             else ""] * len(r), axis=1),
-             hide_index=True, column_config=COLS)
+             hide_index=True, column_config=column_config(clients.columns, **FLAG))
 
 st.subheader(f"By agreement, {month}")
 agreements = margin.margin_by_agreement(view, [month], cutoff=cut)
-st.dataframe(figures.numeric(agreements).sort_values(["margin", "client"], ignore_index=True)
-             .drop(columns="month"), hide_index=True, column_config=COLS)
+agreements = figures.numeric(agreements).sort_values(["margin", "client"], ignore_index=True) \
+    .drop(columns=["month", "source_system"])
+st.dataframe(agreements, hide_index=True,
+             column_config=column_config(agreements.columns, "agreements"))
 
+if frames.time_entries.empty:
+    st.stop()
 st.subheader("Utilisation, last 4 weeks")
 util, weekly = utilisation_for(frames, settings, (*store_key(), cut))
 internal = ", ".join(settings["labor"]["internal_clients"]) or "none set in Settings"
@@ -97,10 +105,11 @@ by_week = figures.numeric(weekly).pivot(index=["technician", "team"], columns="w
                                         values="utilisation_percent").reset_index()
 teams = figures.numeric(utilisation.by_team(weekly)).pivot(
     index="team", columns="week", values="utilisation_percent").reset_index()
-pct = {w: st.column_config.NumberColumn(f"week of {w}", format="%.0f%%")
+pct = {w: st.column_config.NumberColumn(f"Week of {w}", format="%.0f%%")
        for w in by_week.columns[2:]}
 left, right = st.columns([3, 2])
-left.dataframe(by_week, hide_index=True, column_config=pct)
-right.dataframe(teams, hide_index=True, column_config=pct)
+left.dataframe(by_week, hide_index=True,
+               column_config=column_config(by_week.columns[:2], "technicians", **pct))
+right.dataframe(teams, hide_index=True, column_config=column_config(teams.columns[:1], **pct))
 st.dataframe(figures.numeric(util), hide_index=True,
              column_config=column_config(util.columns, "technicians"))

@@ -18,6 +18,7 @@ import streamlit as st
 from loaders import settings as settings_mod
 from loaders import store
 from pages._lib.access import can_see_money, page_setup
+from pages._lib.formats import column_config
 from pages._lib.store_cache import filter_options, get_engine, store_key
 
 role = page_setup("settings", "Settings")
@@ -40,8 +41,9 @@ def word_map(col, label: str, words: dict, choices, key: str) -> dict:
     table = pd.DataFrame({"word": list(words), "means": list(words.values())},
                          columns=["word", "means"]).astype(object)
     edited = col.data_editor(table, key=key, num_rows="dynamic", hide_index=True,
-                             column_config={"means": st.column_config.SelectboxColumn(
-                                 options=list(choices), required=True)})
+                             column_config={"word": st.column_config.TextColumn("Your word"),
+                                            "means": st.column_config.SelectboxColumn(
+                                 "Means", options=list(choices), required=True)})
     col.caption(f"{label}: your PSA's own words that Cadence doesn't know.")
     return {str(w).strip(): m for w, m in zip(edited["word"], edited["means"])
             if isinstance(w, str) and w.strip() and isinstance(m, str)}
@@ -109,7 +111,7 @@ with st.form("settings"):
         "Date order when a file doesn't settle it (is 03/04/2026 the 3rd of April?)", orders,
         format_func={"auto": "refuse such a file", "day_first": "day first (3 April)",
                      "month_first": "month first (4 March)"}.get,
-        index=orders.index(new["import"]["date_order"]))
+        index=orders.index(new["import"]["date_order"]), key="date_order")
     if can_see_money(role):
         st.subheader("Costs and rates")
         labor = new["labor"]
@@ -125,7 +127,8 @@ with st.form("settings"):
         imported = dict(zip(techs["name"], techs["hourly_cost"]))
         techs["hourly_cost"] = [labor["hourly_cost"].get(n, c) for n, c in imported.items()]
         edited = st.data_editor(techs, key="technicians", hide_index=True,
-                                disabled=["name", "team", "weekly_capacity_hours"])
+                                disabled=["name", "team", "weekly_capacity_hours"],
+                                column_config=column_config(techs.columns, "technicians"))
         st.caption("Capacity comes from the technicians import.")
         for name, cost in zip(edited["name"], edited["hourly_cost"]):
             if cost == cost and cost != imported.get(name):  # not NaN, not the table's

@@ -29,7 +29,7 @@ def test_first_start_loads_and_labels_the_sample(tmp_path, monkeypatch):
     sidebar_text = " ".join(i.value for i in at.sidebar.info)
     assert "Sample data" in sidebar_text
     captions = " ".join(c.value for c in at.sidebar.caption)
-    assert "Data up to 2026-11-22" in captions and "last import" in captions
+    assert "Tickets up to 2026-11-22" in captions and "last import" in captions
     assert at.title[0].value == "Weekly review"  # the landing page
 
 
@@ -42,7 +42,7 @@ def test_each_page_applies_its_own_role_rule(sample_url, monkeypatch, role, page
     at.query_params["week"] = "2026-11-16"
     at.run()
     assert not at.exception
-    refused = any("not available to the" in w.value for w in at.warning)
+    refused = any("you are signed in as " + role in w.value for w in at.warning)
     assert refused == (role not in PAGE_ROLES[page])
     if refused:  # nothing of the page's content leaks out
         assert not at.metric and not at.dataframe
@@ -52,7 +52,7 @@ def test_local_mode_role_comes_from_the_environment(sample_url, monkeypatch):
     monkeypatch.setenv("CADENCE_DB_URL", sample_url)
     monkeypatch.setenv("CADENCE_ROLE", "technician")
     at = AppTest.from_file(str(ROOT / "pages" / "margins.py"), default_timeout=240).run()
-    assert any("not available to the technician role" in w.value for w in at.warning)
+    assert any("you are signed in as technician" in w.value for w in at.warning)
 
 
 def test_an_import_moves_the_weekly_numbers(sample_db_copy, tmp_path, monkeypatch):

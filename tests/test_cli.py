@@ -35,7 +35,8 @@ def test_import_good_and_bad_files(tmp_path):
     history = run("history", "--db", db)
     assert history.stdout.splitlines()[0].startswith("#2 ")
     undo = run("undo", "1", "--db", db)
-    assert undo.returncode == 0 and "import #1 undone" in undo.stdout
+    # import #2 repeated #1's rows, so #1's are earlier versions now: none current removed
+    assert undo.returncode == 0 and undo.stdout.strip() == "Import #1 undone: 0 tickets removed."
     assert run("undo", "1", "--db", db).returncode == 1
 
 
@@ -75,3 +76,14 @@ def test_settings_saved_in_the_store_are_used_without_config(tmp_path):
     config.write_text('[import]\ndate_order = "auto"\n')
     refused = run("import", str(ambiguous), "--db", db, "--config", str(config))
     assert refused.returncode == 1 and "day-first or month-first" in refused.stderr
+
+
+def test_a_closed_pipe_ends_the_report_quietly(sample_db_url):
+    """`python -m kpi report | head -1`: the reader goes away; no traceback, exit 0."""
+    reader = subprocess.Popen([sys.executable, "-m", "kpi", "report", "--db", sample_db_url,
+                               "--format", "json"], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    assert reader.stdout.readline().strip() == b"{"
+    reader.stdout.close()
+    _, err = reader.communicate(timeout=120)
+    assert reader.returncode == 0 and b"Traceback" not in err and b"Broken" not in err

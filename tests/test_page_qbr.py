@@ -89,5 +89,5 @@ def test_manager_sees_no_money(sample_url, monkeypatch, expected):
 def test_technician_is_refused(sample_url, monkeypatch):
     at = _app(sample_url, monkeypatch, "technician")
     assert not at.exception
-    assert "not available to the technician role" in at.warning[0].value
+    assert "a page for owners and managers; you are signed in as technician" in at.warning[0].value
     assert len(at.dataframe) == 0 and len(at.get("download_button")) == 0

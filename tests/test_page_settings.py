@@ -38,7 +38,7 @@ def test_renders_for_the_owner_with_costs(sample_store):
     assert not at.exception
     assert at.title[0].value == "Settings"
     assert number(at, "Review threshold (aged tickets per team)").value == 4
-    techs = at.data_editor[0].value
+    techs = at.data_editor(key="technicians").value
     assert len(techs) == 20
     assert list(techs.columns) == ["name", "team", "hourly_cost", "weekly_capacity_hours"]
     assert number(at, "Default hourly cost").value == 45.0
@@ -49,7 +49,7 @@ def test_changing_the_threshold_is_saved(sample_store):
     at = page()
     number(at, "Review threshold (aged tickets per team)").set_value(7)
     number(at, "Response P5").set_value(48.0)
-    at.selectbox[0].set_value("day_first")
+    at.selectbox(key="date_order").set_value("day_first")
     save(at)
     assert not at.exception and not at.error
     assert "Saved" in at.success[0].value
@@ -58,7 +58,8 @@ def test_changing_the_threshold_is_saved(sample_store):
     assert stored["sla"]["response_hours"]["P5"] == 48
     assert stored["import"]["date_order"] == "day_first"
     assert stored["labor"]["hourly_cost"] == {}  # no cost changed, no override
-    assert page().number_input[0].value == 7  # a new session reads the saved value
+    # a new session reads the saved value
+    assert number(page(), "Review threshold (aged tickets per team)").value == 7
 
 
 def test_an_invalid_value_shows_the_plain_error(sample_store):
@@ -81,7 +82,7 @@ def test_business_day_must_end_after_it_starts(sample_store):
 
 def test_owner_technician_cost_is_saved_as_override(sample_store):
     at = page()
-    techs = at.data_editor[0].value.reset_index(drop=True)
+    techs = at.data_editor(key="technicians").value.reset_index(drop=True)
     name = techs.loc[0, "name"]
     at.session_state["technicians"] = {"edited_rows": {0: {"hourly_cost": 99.5}},
                                        "added_rows": [], "deleted_rows": []}
@@ -94,7 +95,7 @@ def test_manager_sees_no_costs_and_keeps_them(sample_store):
     owner_costs = settings_mod.load_effective(sample_store)["labor"]
     at = page("manager")
     assert not at.exception
-    assert not at.data_editor
+    assert [e.key for e in at.data_editor] == ["status_words", "priority_words"]
     labels = [n.label for n in at.number_input]
     assert "Default hourly cost" not in labels and "Default bill rate" not in labels
     assert not [s for s in at.subheader if "Costs" in s.value]
@@ -106,7 +107,7 @@ def test_manager_sees_no_costs_and_keeps_them(sample_store):
 def test_technician_is_refused(sample_store):
     at = page("technician")
     assert not at.exception
-    assert "not available to the technician role" in at.warning[0].value
+    assert "a page for owners and managers; you are signed in as technician" in at.warning[0].value
     assert not at.number_input and not at.get("download_button")
 
 
@@ -117,3 +118,24 @@ def test_downloaded_toml_gives_the_command_line_the_same_values(sample_store, tm
     config.write_text(settings_mod.to_text(settings_mod.load_effective(sample_store)))
     assert settings_mod.load_effective(sample_store, config) == \
         settings_mod.load_effective(sample_store)
+
+
+def test_the_new_settings_are_edited_and_saved(sample_store):
+    """SPEC v2's settings on the page: waiting tickets, the effort threshold, the CSAT
+    scale, the internal clients and the status and priority words."""
+    at = page()
+    next(c for c in at.checkbox if c.label.startswith("Age tickets waiting")).check()
+    number(at, "Effort threshold").set_value(1.5)
+    next(s for s in at.selectbox if s.label.startswith("CSAT scale")).set_value(10)
+    at.session_state["status_words"] = {"edited_rows": {}, "deleted_rows": [],
+                                        "added_rows": [{"word": "Parts Ordered",
+                                                        "means": "waiting"}]}
+    save(at)
+    assert not at.error, at.error
+    stored = settings_mod.load_effective(sample_store)
+    assert stored["sla"]["age_waiting"] is True
+    assert stored["tiers"]["effort_threshold"] == 1.5
+    assert stored["csat"]["scale"] == 10
+    assert stored["status"] == {"Parts Ordered": "waiting"}
+    internal = next(m for m in page().multiselect if m.label.startswith("Internal clients"))
+    assert internal.value == stored["labor"]["internal_clients"]

@@ -241,13 +241,13 @@ def test_settings_and_reads_leave_the_data_version_alone(engine, tmp_path):
 @pytest.mark.parametrize("fixture,schema_version,data_version", [
     ("store_from_e8ef4b1.db", 0, 0),   # before the schema had a version
     ("store_from_589119d.db", 2, 8),
-    ("store_from_98a5e4e.db", 3, 8),   # the release before reviews and review_actions
+    ("store_from_ea680ae.db", 4, 8),   # the release before reviews and review_actions
 ])
 def test_a_store_made_by_the_previous_release_opens_and_loses_nothing(
         tmp_path, fixture, schema_version, data_version):
     """Each fixture was written by Cadence at the commit it names: e8ef4b1 (no store_state
     table, no triggers: seven imports of the vendor fixtures, one a re-import with
-    history, and saved settings), 589119d (schema version 2) and 98a5e4e (version 3), each
+    history, and saved settings), 589119d (schema version 2) and ea680ae (version 4), each
     eight such imports and saved settings. This release opens each, adds what it lacks,
     and every row is still there; opening moves no data version."""
     import shutil
@@ -284,11 +284,11 @@ def test_a_store_made_by_the_previous_release_opens_and_loses_nothing(
         if schema_version < 3:
             assert conn.exec_driver_sql("SELECT count(scale_source) FROM csat_responses"
                                         ).scalar() == 0
-        # version 4: the weekly review's tables, empty
+        # version 5: the weekly review's tables, empty
         for table in ("reviews", "review_actions"):
             assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0
         assert conn.exec_driver_sql("SELECT schema_version FROM store_state").scalar() == \
-            migrate.SCHEMA_VERSION == 4
+            migrate.SCHEMA_VERSION == 5
     from loaders import settings as settings_mod
     assert settings_mod.load_effective(engine)["sla"]["review_threshold"] == 5
     assert _version(engine) == data_version

@@ -2,6 +2,8 @@
 --format text``), from the report's JSON (``kpi.report.build``)."""
 from __future__ import annotations
 
+from loaders.counts import plural
+
 from ..formats import number, signed
 
 PLAIN = {"missing": "n/a", "minus": "-"}   # plain text: ASCII, "n/a" for a missing value
@@ -30,8 +32,8 @@ def to_text(report: dict, review_threshold: int = 4, effort_threshold: float = 1
     lines.append(f"CSAT: {_pct(this['csat_percent_positive'])} positive "
                  f"(n={this['csat_responses']}{flag}){before}.")
     review = [t for t in report["teams"] if t["status"] == "review"]
-    lines.append(f"Aged past SLA: {sum(t['aged_past_sla'] for t in report['teams'])} tickets; "
-                 f"{len(review)} team(s) at or above the review threshold of "
+    lines.append(f"Aged past SLA: {plural(sum(t['aged_past_sla'] for t in report['teams']), 'ticket')}; "
+                 f"{plural(len(review), 'team')} at or above the review threshold of "
                  f"{review_threshold}.")
     for t in report["teams"]:
         mark = "REVIEW" if t["status"] == "review" else "ok"

@@ -20,7 +20,8 @@ from .queries import (data_version, import_history, last_import_time,  # noqa: F
 from .reviews import (NewAction, ReviewRefused, SavedReview, any_reviews,  # noqa: F401
                       carry_action, check_action, reviews_of_week, save_review, settle_action)
 from .reviews import actions as review_actions  # noqa: F401
-from .write import ImportRecord, UndoRefused, WriteResult, undo_import, write_import  # noqa: F401
+from .write import (ImportRecord, UndoRefused, WriteResult, empty, undo_import,  # noqa: F401
+                    write_import)
 
 DEFAULT_URL = "sqlite:///cadence.db"
 

@@ -36,6 +36,7 @@ class ImportRecord:
 class WriteResult:
     import_id: int
     rows_stored: int
+    records_stored: int     # distinct records among the rows (the rest: earlier versions)
     rows_rejected: int
     keys_new: int
     keys_updated: int
@@ -80,6 +81,7 @@ def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
         import_id = conn.execute(insert(schema.imports).values(
             file_name=record.file_name, sha256=record.sha256, vendor=record.vendor,
             kind=kind, rows_read=rows_read, rows_stored=len(rows),
+            records_stored=len(winners),
             rows_rejected=len(rejected), imported_at=dt.datetime.now().replace(microsecond=0),
         )).inserted_primary_key[0]
 
@@ -114,7 +116,7 @@ def write_import(engine: Engine, record: ImportRecord, rows: pd.DataFrame,
                 {"import_id": import_id, "row_number": int(r.row_number),
                  "reason": r.reason, "raw": r.raw} for r in rejected.itertuples()])
         _end_write(conn, (table.name, "row_history"))
-    return WriteResult(int(import_id), len(rows), len(rejected),
+    return WriteResult(int(import_id), len(rows), len(winners), len(rejected),
                        int((~present).sum()), len(replace_keys),
                        superseded_in_file + len(losers))
 
@@ -413,3 +415,21 @@ def _latest_versions(found: pd.DataFrame, has_updated: bool) -> pd.DataFrame:
     found = found.sort_values(["row_key", "_order", "import_id", "row_number"],
                               na_position="first", kind="stable")
     return found.drop_duplicates("row_key", keep="last")
+
+
+# ---------------------------------------------------------------------------- emptying
+def empty(engine: Engine) -> dict[str, int]:
+    """Remove every imported row, its history and the import log, in one transaction (a
+    person starting over with their own data): the data tables, ``row_history``,
+    ``rejected_rows`` and ``imports``. Settings and mappings stay (the caller decides);
+    the data version moves. Returns the rows removed per data table."""
+    tables = (*schema.DATA_TABLES, "row_history")
+    with engine.begin() as conn:
+        _begin_write(conn, tables)
+        removed = {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                   for name, table in schema.DATA_TABLES.items()}
+        for table in (*schema.DATA_TABLES.values(), schema.row_history,
+                      schema.rejected_rows, schema.imports):
+            conn.execute(delete(table))
+        _end_write(conn, tables)
+    return removed

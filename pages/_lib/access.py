@@ -6,6 +6,7 @@ opened directly (without app.py having run) still checks the viewer's role.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import streamlit as st
 
@@ -21,9 +22,13 @@ PAGE_ROLES = {
     "today": ("owner", "manager", "technician"),
 }
 MONEY_ROLES = ("owner",)
+# Shipped with the app: a page icon named by a font (":material/...") makes every
+# viewer's browser fetch it from a font CDN, and an offline install shows none.
+ICON = str(Path(__file__).with_name("cadence.png"))
+WHOSE = {("owner",): "the owner's page", ("owner", "manager"): "a page for owners and managers",
+         ("owner", "manager", "technician"): "a page for everyone"}
 # Who records reviews and settles their actions; technicians read their own team's.
 REVIEW_EDITORS = ("owner", "manager")
-ICON = ":material/monitoring:"
 
 
 def auth_configured() -> bool:
@@ -63,8 +68,8 @@ def page_setup(page: str, title: str) -> str:
         st.stop()
     if role not in PAGE_ROLES[page]:
         st.title(title)
-        st.warning(f"This page is not available to the {role} role. Ask the owner if you "
-                   "need it.", icon=":material/lock:")
+        st.warning(f"{title} is {WHOSE[PAGE_ROLES[page]]}; you are signed in as {role}. "
+                   "Ask the owner if you need it.", icon=":material/lock:")
         st.stop()
     st.title(title)
     return role
@@ -72,6 +77,10 @@ def page_setup(page: str, title: str) -> str:
 
 def can_see_money(role: str) -> bool:
     return role in MONEY_ROLES
+
+
+def may_open(role: str | None, page: str) -> bool:
+    return role is not None and role in PAGE_ROLES[page]
 
 
 def can_edit_reviews(role: str) -> bool:

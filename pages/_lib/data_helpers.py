@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders import fields
+from loaders import counts, fields
 from loaders import settings as settings_mod
 from loaders.errors import ImportRefused, UnknownColumns
 from loaders.guess import Guess, guess_mapping
@@ -191,12 +191,46 @@ def import_plans(engine, plans: list[Plan], on_progress=None) -> list[FileResult
     return results
 
 
+LABELS = {"field": "Cadence field", "header": "Column in the file",
+          "row_number": "Row in the file", "reason": "Why it is rejected"}
+
+
+def table_of(plan: Plan) -> str:
+    """The store table a plan's rows go to (for their column labels)."""
+    return fields.TABLE[plan.kind]
+
+
+SUMMARY_COLUMNS = {"import": "Import", "file": "File", "source": "From",
+                   "what": "What it brought", "imported": "Imported", "undone": "Undone"}
+
+
 def summary_frame(results: list[FileResult]) -> pd.DataFrame:
-    return pd.DataFrame([{"file": r.file_name, "import": r.import_id, "vendor": r.vendor,
-                          "kind": r.kind, "read": r.rows_read, "stored": r.rows_stored,
-                          "rejected": r.rows_rejected} for r in results],
-                        columns=["file", "import", "vendor", "kind", "read", "stored",
-                                 "rejected"])
+    """The files just imported, said as the import history says them."""
+    return pd.DataFrame([{"import": r.import_id, "file": r.file_name,
+                          "source": f"{r.vendor} {r.kind.replace('_', ' ')}",
+                          "what": r.description()} for r in results],
+                        columns=["import", "file", "source", "what"])
+
+
+def history_frame(history: pd.DataFrame) -> pd.DataFrame:
+    """The import history as a person reads it: newest first, what each file brought in
+    the import's words (``loaders.counts``), when, and whether it was undone."""
+    return pd.DataFrame({
+        "import": history["import_id"].astype(int),
+        "file": history["file_name"],
+        "source": history["vendor"] + " " + history["kind"].str.replace("_", " "),
+        "what": [counts.imported(k, int(r), None if pd.isna(n) else int(n), int(s), int(j))
+                 for k, r, n, s, j in zip(history["kind"], history["rows_read"],
+                                          history["records_stored"], history["rows_stored"],
+                                          history["rows_rejected"])],   # one per import
+        "imported": pd.to_datetime(history["imported_at"]),
+        "undone": pd.to_datetime(history["undone_at"]),
+    }, columns=list(SUMMARY_COLUMNS))
+
+
+def undo_label(row) -> str:
+    return (f"#{row.import_id} {row.file_name} ({row.vendor} {row.kind.replace('_', ' ')}: "
+            f"{counts.records(row.kind, int(row.records_stored if pd.notna(row.records_stored) else row.rows_stored))})")
 
 
 def rejected_table(rejected: pd.DataFrame) -> pd.DataFrame:

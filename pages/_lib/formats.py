@@ -10,6 +10,7 @@ from kpi.metrics import label, unit
 # printf-style formats of st.column_config by unit
 COLUMN_FORMATS = {"currency": "dollar", "percent": "%.1f%%", "hours": "%,.1f h",
                   "ratio": "%.2f", "days": "%.1f d", "count": "%,d"}
+DATES = {"datetime": "YYYY-MM-DD HH:mm", "date": "YYYY-MM-DD"}
 
 
 def money(value, cents: bool = False) -> str:
@@ -28,19 +29,36 @@ def count(value) -> str:
     return formats.number(value, "count")
 
 
-def column_config(columns, table: str | None = None, **override) -> dict:
-    """``st.dataframe(column_config=...)`` for these columns: each one's label, and a
-    number format by its unit. ``override``: column -> a config of its own."""
+def column_config(columns, table: str | None = None, labels: dict | None = None,
+                  dates: dict | None = None, **override) -> dict:
+    """``st.dataframe(column_config=...)`` for these columns: each one's label (``labels``
+    first, then the metric declarations and the store's column labels), and a number
+    format by its unit; ``dates``: column -> "datetime" or "date". ``override``: column ->
+    a config of its own."""
     config = {}
     for column in columns:
         u = unit(column)
-        name = label(column, table)
-        if u in COLUMN_FORMATS:
+        name = (labels or {}).get(column) or label(column, table)
+        kind = (dates or {}).get(column) or _date_kind(column, table)
+        if kind:
+            config[column] = st.column_config.DatetimeColumn(name, format=DATES[kind])
+        elif u in COLUMN_FORMATS:
             config[column] = st.column_config.NumberColumn(name, format=COLUMN_FORMATS[u])
         else:
             config[column] = st.column_config.Column(name)
     config.update(override)
     return config
+
+
+def _date_kind(column: str, table: str | None) -> str | None:
+    from loaders import tables as declared
+
+    names = [table] if table else list(declared.DATA_TABLES)
+    for name in names:
+        if column in declared.DATA_TABLES[name].names:
+            kind = declared.DATA_TABLES[name][column].kind
+            return kind if kind in DATES else None
+    return None
 
 
 # Markdown (CommonMark lets a backslash escape any ASCII punctuation) and Streamlit's own

@@ -13,16 +13,17 @@ import streamlit as st
 from kpi import frames as kpi_frames
 from loaders import settings as settings_mod
 from loaders import store
-from loaders.sample import is_empty, load_sample, sample_files
+from loaders import sample
 from loaders.store import frames as store_frames
 
 
 @st.cache_resource(show_spinner=False)
 def engine_for(url: str):
     engine = store.connect(url)
-    if is_empty(engine):
-        with st.spinner("First start: loading the bundled sample MSP..."):
-            load_sample(engine)
+    if sample.wanted(engine):
+        with st.spinner("First start: loading the bundled sample MSP (a made-up 40-client "
+                        "MSP, a year of tickets) so there is something to look at..."):
+            sample.load_sample(engine)
     return engine
 
 
@@ -75,14 +76,13 @@ def filter_options(url: str, version: tuple) -> dict:
 
 
 def freshness(engine) -> tuple:
-    """(latest ticket activity, last import time)."""
-    return store.latest_activity(engine), store.last_import_time(engine)
+    """(the latest ticket created, last import time)."""
+    return store.latest_created(engine), store.last_import_time(engine)
 
 
-def is_sample_store(engine) -> bool:
-    history = store.import_history(engine)
-    live = history[history["undone_at"].isna()]
-    return len(live) > 0 and live["file_name"].isin({p.name for p in sample_files()}).all()
+def sample_state(engine) -> str:
+    """"sample", "mixed", "own" or "empty" (``loaders.sample.state``)."""
+    return sample.state(engine)
 
 
 def refresh_snapshot(engine) -> None:

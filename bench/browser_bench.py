@@ -1,0 +1,171 @@
+"""Speed people feel: each page timed in a real headless Chromium, from navigation until
+every chart and table on it is drawn, each in a fresh browser session (nothing cached in
+the browser), beside a bare Streamlit page with the same kinds of elements and no data, so
+Streamlit's and Plotly's own start-up in the browser is measured, not guessed.
+
+    python bench/browser_bench.py [--db URL] [--runs 3]      (default: a copy of the sample)
+    python bench/browser_bench.py --db sqlite:///bench/out/kpi_200000_1000000.db
+
+Also times, in one session, a team-filter rerun on the weekly review and a client switch on
+the QBR page (from the pick until the page has redrawn). Needs Debian's chromium. Numbers go
+in the README's Speed section.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TEAMS = ["Infrastructure", "Service Desk", "Projects"]
+CLIENTS = ["Bayside Dental", "Trident Marine Supply", "Summit Orthopedics"]
+PAGES = {"weekly review": "", "today": "today", "margins": "margins",
+         "client tiers": "client_tiers", "qbr": "qbr", "data": "data", "settings": "settings"}
+BARE = '''
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+st.set_page_config(page_title="bare", layout="wide")
+st.title("A bare page")
+cols = st.columns(5)
+for i, col in enumerate(cols):
+    col.metric(f"Card {i}", i, delta=1, border=True, chart_data=[1, 2, 3])
+fig = go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 2, 3]))
+left, right = st.columns(2)
+left.plotly_chart(fig)
+right.plotly_chart(fig)
+st.dataframe(pd.DataFrame({"a": range(20), "b": range(20)}), hide_index=True)
+st.dataframe(pd.DataFrame({"a": range(20), "b": range(20)}), hide_index=True)
+'''
+DRAWN = """() => {
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  const shown = sel => [...document.querySelectorAll(sel)]
+      .filter(e => e.offsetParent !== null);
+  return document.querySelector('h1') !== null
+    && shown('[data-testid="stSkeleton"]').length === 0
+    && shown('[data-testid="stPlotlyChart"]').every(c => c.querySelector('.main-svg'))
+    && shown('[data-testid="stDataFrame"]').every(d => d.querySelector('canvas'));
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(script: Path, env: dict) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script),
+                               "--server.port", str(port), "--server.address", "127.0.0.1",
+                               "--server.headless", "true"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
+                return server, base
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit(f"{script} did not start")
+
+
+def load_time(browser, url: str) -> float:
+    """One fresh browser session: navigation until every chart and table is drawn."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_function(DRAWN, timeout=180_000, polling=50)
+    elapsed = time.perf_counter() - start
+    context.close()
+    return elapsed
+
+
+def rerun_time(page, act, shows: str) -> float:
+    """From an action until the page shows ``shows`` and has redrawn."""
+    start = time.perf_counter()
+    act()
+    page.wait_for_function("t => document.body.innerText.includes(t)", arg=shows,
+                           timeout=120_000, polling=20)
+    page.wait_for_function(DRAWN, timeout=120_000, polling=20)
+    return time.perf_counter() - start
+
+
+def pick(page, label: str, option: str) -> None:
+    page.locator(f'[data-testid="stSelectbox"]:has-text("{label}")').first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", help="the store (default: a fresh copy of the sample)")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix="cadence-browser-bench-"))
+    env = {**os.environ, "CADENCE_CACHE_DIR": str(work / "cache"), "CADENCE_ROLE": "owner"}
+    if args.db:
+        env["CADENCE_DB_URL"] = args.db
+    else:
+        env["CADENCE_DB_URL"] = f"sqlite:///{work / 'sample.db'}"
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "from loaders import store; "
+                        "from loaders.sample import load_sample; "
+                        f"load_sample(store.connect({env['CADENCE_DB_URL']!r}))"],
+                       cwd=ROOT, env=env, check=True)
+        print(f"sample store built in {time.perf_counter() - start:.1f} s "
+              "(the first start of the dashboard does this once, with a progress message)")
+    (work / "bare.py").write_text(BARE)
+    app, base = serve(ROOT / "app.py", env)
+    bare, bare_base = serve(work / "bare.py", env)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            load_time(browser, f"{base}/")     # the server's own first run, not measured
+            load_time(browser, bare_base)
+            times = {"bare page": [load_time(browser, bare_base) for _ in range(args.runs)]}
+            for name, path in PAGES.items():
+                times[name] = [load_time(browser, f"{base}/{path}") for _ in range(args.runs)]
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.goto(f"{base}/", wait_until="domcontentloaded")
+            page.wait_for_function(DRAWN, timeout=180_000)
+            teams = TEAMS if not args.db else ["Infrastructure", "Service Desk", "Projects"]
+            reruns = [rerun_time(page, lambda t=t: pick(page, "Team", t), f"· {t} ·")
+                      for t in teams]
+            page.goto(f"{base}/qbr", wait_until="domcontentloaded")
+            page.wait_for_function(DRAWN, timeout=180_000)
+            clients = CLIENTS if not args.db else ["Client 001", "Client 002", "Client 003"]
+            switches = [rerun_time(page, lambda c=c: pick(page, "Client", c), c)
+                        for c in clients]
+            browser.close()
+    finally:
+        app.terminate()
+        bare.terminate()
+        shutil.rmtree(work, ignore_errors=True)
+    bare_median = statistics.median(times["bare page"])
+    print(f"{'page':<16} {'median':>8} {'min':>6} {'max':>6} {'over bare':>10}")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"{name:<16} {median:>7.2f}s {min(values):>5.2f}s {max(values):>5.2f}s "
+              f"{median - bare_median:>+9.2f}s")
+    print(f"team filter rerun: {', '.join(f'{t:.2f}' for t in reruns)} s")
+    print(f"QBR client switch: {', '.join(f'{t:.2f}' for t in switches)} s")
+
+
+if __name__ == "__main__":
+    main()
