@@ -15,6 +15,7 @@ st.set_page_config(page_title="Cadence", page_icon=ICON, layout="wide")
 
 PAGES = [  # (file, title, icon, key in PAGE_ROLES)
     ("pages/weekly_review.py", "Weekly review", ":material/event_repeat:", "weekly"),
+    ("pages/today.py", "Today", ":material/today:", "today"),
     ("pages/margins.py", "Margins", ":material/payments:", "margins"),
     ("pages/client_tiers.py", "Client tiers", ":material/scatter_plot:", "tiers"),
     ("pages/qbr.py", "QBR", ":material/summarize:", "qbr"),
@@ -25,10 +26,16 @@ PAGES = [  # (file, title, icon, key in PAGE_ROLES)
 role = current_role()
 # Every page is routable (a link to /margins opens Margins, which says whose page it is);
 # only the pages this role may open are listed.
-navigation = st.navigation([
+navigation_pages = [
     st.Page(path, title=title, icon=icon, default=(key == "weekly"),
             visibility="visible" if key == "weekly" or may_open(role, key) else "hidden")
-    for path, title, icon, key in PAGES])
+    for path, title, icon, key in PAGES]
+wall_screen = st.query_params.get("tv") == "1"   # the Today page on the service desk's screen
+if wall_screen:   # no sidebar: the page alone
+    navigation = st.navigation(navigation_pages, position="hidden")
+    navigation.run()
+    st.stop()
+navigation = st.navigation(navigation_pages)
 
 engine = get_engine()
 latest, last_import = freshness(engine)

@@ -3,7 +3,8 @@
 --quarter 2026Q3 [--audience client|internal] [--db URL] [--config PATH] --out
 FILE.xlsx|FILE.pdf` — one client's QBR pack; `python -m kpi qbr --all-clients --quarter
 2026Q3 --out-dir DIR [--audience ...]` — every client's workbook and PDF, a line each
-(see SPEC, Command line)."""
+(see SPEC, Command line); `python -m kpi actions [--db URL] [--open] [--team NAME]
+[--format text|csv]` — the actions agreed in the weekly reviews."""
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,8 @@ from loaders.settings import SettingsError, load_effective
 from loaders.settings import logo as load_logo
 from loaders.store import frames as store_frames
 
-from . import frames, qbr, report
+from . import frames, periods, qbr, report
+from .render import actions as actions_render
 from .render import text
 
 
@@ -68,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     pack.add_argument("--out", help="FILE.xlsx (workbook) or FILE.pdf (with --client)")
     pack.add_argument("--out-dir", help="the folder for every client's files "
                       "(with --all-clients)")
+    act = sub.add_parser("actions", help="the actions agreed in the weekly reviews")
+    act.add_argument("--db", help="database URL (default: $CADENCE_DB_URL, else "
+                     "sqlite:///cadence.db)")
+    act.add_argument("--open", action="store_true", help="only the open actions")
+    act.add_argument("--team", help="only this team's actions")
+    act.add_argument("--format", choices=("text", "csv"), default="text")
     return parser
 
 
@@ -182,10 +190,26 @@ def _store_unreadable(args, exc: Exception) -> int:
     return 1
 
 
+def _actions(args) -> int:
+    try:
+        found = store.review_actions(store.connect(args.db),
+                                     status="open" if args.open else None,
+                                     teams=[args.team] if args.team is not None else None)
+    except (store.StoreError, ImportError) as exc:
+        return _store_unreadable(args, exc)
+    if args.format == "csv":
+        sys.stdout.write(actions_render.to_csv(found))
+    else:
+        print(actions_render.to_text(found))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "qbr":
         return _qbr(args)
+    if args.command == "actions":
+        return _actions(args)
     try:
         engine = store.connect(args.db)
         settings = load_effective(engine, args.config)
@@ -194,6 +218,11 @@ def main(argv: list[str] | None = None) -> int:
             print("error: the store holds no tickets yet; import exports first with "
                   "`python -m loaders import FILE...`.", file=sys.stderr)
             return 1
+        # The actions are read before the frames, which may read the store in place.
+        actions_tail = "" if args.format == "json" else actions_render.report_section(
+            store.review_actions(engine, status="open",
+                                 raised_through=periods.week_start(as_of)),
+            store.any_reviews(engine))
         result = report.build(_frames(engine, settings), as_of, settings, args.weeks)
     except (SettingsError, frames.FramesError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -204,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         print(text.to_text(result, settings["sla"]["review_threshold"],
-                           settings["tiers"]["effort_threshold"]))
+                           settings["tiers"]["effort_threshold"]) + actions_tail)
     return 0
 
 

@@ -101,3 +101,32 @@ def weekly_flow(frames: Frames, weeks: Sequence) -> pd.DataFrame:
 def _counted(counts: np.ndarray):
     known = counts[~np.isnan(counts)]
     return int((known > 0).sum()) if len(known) else None
+
+
+SPEED_COLUMNS = ["priority", "response_n", "response_median_hours", "response_target_hours",
+                 "response_percent", "resolution_n", "resolution_median_hours",
+                 "resolution_target_hours", "resolution_percent"]
+
+
+def beside_sla(times: pd.DataFrame, sla: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """``time_to``'s rows with each priority's SLA targets (hours; None where the settings
+    give none; no priority is held to P3's, as the SLA clock holds it) and the share on
+    time from ``sla``, ``compliance.sla_compliance`` by priority over the same period
+    (whose n leaves out tickets without a target); the "All priorities" row has the
+    shares of all those tickets together and no target."""
+    def share(met, n):
+        return 100.0 * met / n if n else None
+    overall = {"priority": ALL_PRIORITIES,
+               **{f"{m}_percent": share(int(sla[f"{m}_met"].sum()), int(sla[f"{m}_n"].sum()))
+                  for m in ("response", "resolution")}}
+    shares = pd.concat([sla[["priority", "response_percent", "resolution_percent"]],
+                        pd.DataFrame([overall])], ignore_index=True)
+    out = times.merge(shares, on="priority", how="left")
+    as_p3 = out["priority"].replace(NO_PRIORITY, "P3")
+    for name in ("response", "resolution"):
+        targets = {str(p).upper(): float(h) for p, h in settings["sla"][f"{name}_hours"].items()}
+        hours = as_p3.map(targets).astype("float64")
+        out[f"{name}_target_hours"] = hours.astype("object").where(hours.notna(), None)
+        out[f"{name}_percent"] = out[f"{name}_percent"].astype("object").where(
+            out[f"{name}_percent"].notna(), None)
+    return out[SPEED_COLUMNS]

@@ -150,6 +150,16 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "opened_at": ("Created", "datetime"), "done_at": ("Resolved or closed", "datetime"),
     "as_of_date": ("Cut-off", "date"),
 }
+# The weekly review's speed beside the SLA (kpi.flow), its saved numbers (kpi.meeting) and
+# the daily stand-up (kpi.today).
+COLUMNS.update({
+    "csat_responses": ("CSAT responses", "count"),
+    "response_target_hours": ("Response target", "hours"),
+    "resolution_target_hours": ("Resolution target", "hours"),
+    "past_due": ("Past due", "count"), "due_soon": ("Due by next close", "count"),
+    "new_urgent": ("New P1/P2", "count"), "hours_over": ("Over by", "hours"),
+    "hours_left": ("Left", "hours"), "waiting": ("Waiting", "count"),
+})
 
 # A column name in several tables takes the label of the first that declares it (the
 # technicians' "name" reads "Technician" there; an agreement's "Name" elsewhere).

@@ -97,6 +97,12 @@ class WeeklyReview:
                                          by=("priority",), basis=True)
 
     @cached_property
+    def speed(self) -> pd.DataFrame:
+        """This week's median times per priority beside the SLA targets and the share on
+        time (``flow.beside_sla`` of ``times`` and ``compliance``)."""
+        return flow.beside_sla(self.times, self.compliance, self.settings)
+
+    @cached_property
     def technicians(self) -> pd.DataFrame:
         """Every technician's utilisation over the week (the seven days before the
         cut-off); portfolio-wide, like time itself (time has no team filter)."""

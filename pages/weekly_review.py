@@ -1,26 +1,30 @@
-"""Weekly review: the page a service manager opens on Monday (SPEC "Who uses it").
+"""Weekly review: the page a service manager opens on Monday, run as the meeting (SPEC "The
+weekly review as a meeting"): the open actions of earlier reviews, this week's numbers,
+new actions for the teams at review, and saving the review (pages/_lib/review_meeting.py).
 
 Every number comes from the weekly review builder (``kpi.weekly``), the same one the
 report command uses; its parts are cached by what they follow: tickets and CSAT by
 (store version, week, team, client), the margin by client, the tiers by week alone.
+Saving a review leaves the store version (and so every cache) as it was.
 """
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from kpi.metrics import METRICS, movement
+from kpi.meeting import review_numbers
 from kpi.weekly import WeeklyReview
+from pages._lib import review_meeting as meeting
 from pages._lib import weekly_figures as wf
-from pages._lib.access import can_see_money, page_setup
+from pages._lib.access import can_edit_reviews, can_see_money, current_user, page_setup
 from pages._lib.filters import sidebar_filters
-from pages._lib.formats import count, percent
-from pages._lib.store_cache import frames_and_settings, store_key
+from pages._lib.store_cache import frames_and_settings, get_engine, store_key
+from pages._lib.weekly_sections import flow_and_speed, headline_cards
 
-COLOUR = {True: "normal", False: "inverse", None: "off"}   # metrics.higher_is_better
 CHOICES = {"Opened in the week": "opened", "Closed in the week": "closed",
            "Open at the end of the week": "open at end"}
-TICKET_PARTS = ("trend", "csat", "aged", "teams", "aged_series", "breach", "comments")
+TICKET_PARTS = ("trend", "csat", "aged", "teams", "aged_series", "breach", "comments", "flow",
+                "compliance", "speed")
 
 
 @st.cache_data(show_spinner="Computing the week...", max_entries=32)
@@ -41,17 +45,6 @@ def reprice_part(_review: WeeklyReview, key: tuple) -> list[int]:
     return _review.reprice_series
 
 
-def card(col, key: str, value: str, series, change, unit: str = "", note: str = "vs last week",
-         more: str = ""):
-    m = METRICS[key]
-    delta = None if change is None or pd.isna(change) else f"{change:+,.{1 if unit else 0}f}{unit}"
-    flat = delta is None or movement(key, round(change, 1)) == "flat"
-    col.metric(m.label, value, delta=delta, border=True,
-               delta_color="off" if flat else COLOUR[m.higher_is_better],
-               chart_data=[v for v in series if v is not None and pd.notna(v)],
-               help=f"{m.how} {more}".strip(), delta_description=note)
-
-
 role = page_setup("weekly", "Weekly review")
 frames, settings = frames_and_settings()
 f = sidebar_filters()
@@ -61,48 +54,35 @@ review = WeeklyReview(frames, week + pd.Timedelta(days=6), settings, team=team, 
                       at=now)
 key = (*store_key(), week.isoformat())
 n = ticket_parts(review, key + (team, client, review.at))
-review.__dict__.update(n)   # the cached parts stand for the builder's own (cached_property)
-trend, cs = n["trend"], n["csat"]
 mo = margin_part(review, key + (client,))
 reprice = reprice_part(review, key)
-this, last = trend.iloc[-1], trend.iloc[-2]
+# The cached parts stand for the builder's own (cached_property).
+review.__dict__.update(n, months=mo, reprice_series=reprice)
+numbers = review_numbers(review)
+engine, editor, money = get_engine(), can_edit_reviews(role), can_see_money(role)
 st.caption(f"Week of {week:%a %d %b %Y} to the cut-off {cut:%a %d %b %Y %H:%M} · "
            f"{team or 'all teams'} · {client or 'all clients'}")
 
-c = st.columns(5)
-p = cs["percent_positive"].tolist()
-n_csat = int(cs["responses"].iloc[-1])
-card(c[0], "csat_percent_positive", percent(p[-1]), p,
-     None if p[-1] is None or p[-2] is None else p[-1] - p[-2], " pp",
-     f"n={n_csat}" + (" · small sample!" if n_csat < 10 else ""))
-card(c[1], "open_at_end", count(this["open_at_end"]), trend["open_at_end"],
-     this["open_at_end"] - last["open_at_end"])
-if can_see_money(role):
-    mp = mo["margin_percent"].tolist()
-    card(c[2], "margin_percent", percent(mp[-1], 1), mp,
-         None if mp[-1] is None or mp[-2] is None else mp[-1] - mp[-2], " pp",
-         f"{pd.Timestamp(mo['month'].iloc[-1]):%b} so far",
-         "Delta: against the previous full month; the line shows 12 months. Follows the client "
-         "filter, not the team one (revenue belongs to clients).")
+if editor:
+    meeting.earlier_actions(engine, week, team)
 else:
-    card(c[2], "closed", count(this["closed"]), trend["closed"], this["closed"] - last["closed"])
-ag = n["aged_series"]
-card(c[3], "aged_past_sla", count(ag[-1]), ag, ag[-1] - ag[-2])
-card(c[4], "reprice_clients", count(reprice[-1]), reprice, reprice[-1] - reprice[-2],
-     note="all clients",
-     more="Tiers compare clients with each other, so this count ignores the filters.")
+    meeting.team_actions(engine, frames.technicians, current_user())
 
+st.subheader("This week's numbers")
+meeting.as_reviewed(engine, week, team, numbers, money)
+headline_cards(n, mo, reprice, money)
 left, right = st.columns(2)
 with left:
     st.subheader("Backlog trend")
-    st.plotly_chart(wf.backlog_figure(trend), width="stretch")
-    st.plotly_chart(wf.age_figure(this), width="stretch")
+    st.plotly_chart(wf.backlog_figure(n["trend"]), width="stretch")
+    st.plotly_chart(wf.age_figure(n["trend"].iloc[-1]), width="stretch")
 with right:
     st.subheader("Aged past SLA per team")
     st.caption(f"A team with {settings['sla']['review_threshold']} or more tickets past their "
                "resolution due time at the cut-off is marked review: go through its top 3 "
                "aging categories.")
     st.dataframe(wf.style_aged(wf.aged_table(n["teams"])), hide_index=True)
+flow_and_speed(n["flow"], n["speed"], n["compliance"])
 
 st.subheader("About to breach")
 st.caption(f"Open tickets due before the close of the next working day, judged at "
@@ -110,10 +90,13 @@ st.caption(f"Open tickets due before the close of the next working day, judged a
            f"({'now: the week is still running' if review.at < cut else 'the week cut-off'}).")
 st.dataframe(n["breach"], hide_index=True,
              column_config={"hours_left": st.column_config.NumberColumn(format="%.1f h")})
-
 st.subheader("Negative CSAT comments, this week and the week before")
 st.dataframe(n["comments"], hide_index=True,
              column_config={"comment": st.column_config.TextColumn(width="large")})
+
+if editor:
+    meeting.new_actions(n["teams"], frames.technicians, week, team, f["teams"])
+    meeting.save_review(engine, week, team, client, numbers, current_user())
 
 with st.expander("Tickets behind these numbers", icon=":material/list:"):
     options = {**CHOICES, **{f"Aged past SLA: {t}": f"aged:{t}"

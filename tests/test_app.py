@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 PAGE_FILES = {"weekly": "weekly_review.py", "margins": "margins.py",
               "tiers": "client_tiers.py", "qbr": "qbr.py", "data": "data.py",
-              "settings": "settings.py"}
+              "settings": "settings.py", "today": "today.py"}
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """A real headless Chromium visits every page of the served app (`streamlit run app.py` on
 the sample store), fails on any error the page shows, and saves a screenshot of each page
-under test-artifacts/screenshots/.
+under test-artifacts/screenshots/; then the Today page's wall-screen mode (?tv=1).
 
 Needs Debian's chromium (`.ci/run` installs it); skipped with that reason without it.
 """
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromiu
                                 "(apt-get install chromium; .ci/run installs it)")
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 # url path -> the page's title; "" is the landing page (the weekly review).
-PAGES = {"": "Weekly review", "margins": "Margins", "client_tiers": "Client tiers",
+PAGES = {"": "Weekly review", "today": "Today", "margins": "Margins", "client_tiers": "Client tiers",
          "qbr": "QBR", "data": "Data", "settings": "Settings"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -101,5 +101,34 @@ def test_page_renders_without_error(served_app, browser, path):
         page.locator("[data-testid='stException']").first.inner_text()
     body = page.inner_text("body")
     assert "Traceback" not in body and "Error" not in page.title()
+    assert not errors, errors
+    page.close()
+
+
+def test_today_on_the_wall_screen(served_app, browser):
+    """?tv=1: no sidebar, large type, and the next team by itself after ?every seconds."""
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{served_app}/today?tv=1&every=6&at=2026-11-20T09:00",
+              wait_until="domcontentloaded")
+    heading = page.get_by_role("heading", name="team 1 of").first
+    heading.wait_for(timeout=90_000)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000)
+    page.wait_for_timeout(500)
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    assert not page.locator("[data-testid='stSidebarNav']").is_visible()
+    value_px = page.locator("[data-testid='stMetricValue']").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)")
+    text_px = page.locator("[data-testid='stText'] *").last.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert value_px >= 64 and text_px >= 24, (value_px, text_px)   # read across the room
+    assert "Past due" in page.inner_text("body")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "today_tv.png"))
+    # the screen turns to the next team by itself
+    page.get_by_role("heading", name="team 2 of").first.wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
     assert not errors, errors
     page.close()

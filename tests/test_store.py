@@ -238,18 +238,26 @@ def test_settings_and_reads_leave_the_data_version_alone(engine, tmp_path):
     assert _version(engine) == before
 
 
-def test_a_store_made_by_the_previous_release_opens_and_loses_nothing(tmp_path):
-    """tests/fixtures/store_from_e8ef4b1.db was written by Cadence at commit e8ef4b1 (no
-    store_state table, no triggers): seven imports of the vendor fixtures, one of them a
-    re-import with history, and saved settings. This release opens it, adds what it
-    lacks, and every row is still there."""
+@pytest.mark.parametrize("fixture,schema_version,data_version", [
+    ("store_from_e8ef4b1.db", 0, 0),   # before the schema had a version
+    ("store_from_589119d.db", 2, 8),
+    ("store_from_ea680ae.db", 4, 8),   # the release before reviews and review_actions
+])
+def test_a_store_made_by_the_previous_release_opens_and_loses_nothing(
+        tmp_path, fixture, schema_version, data_version):
+    """Each fixture was written by Cadence at the commit it names: e8ef4b1 (no store_state
+    table, no triggers: seven imports of the vendor fixtures, one a re-import with
+    history, and saved settings), 589119d (schema version 2) and ea680ae (version 4), each
+    eight such imports and saved settings. This release opens each, adds what it lacks,
+    and every row is still there; opening moves no data version."""
     import shutil
     import sqlite3
 
+    from loaders.store import migrate
     from tests.conftest import FIXTURES
 
     path = tmp_path / "old.db"
-    shutil.copyfile(FIXTURES / "store_from_e8ef4b1.db", path)
+    shutil.copyfile(FIXTURES / fixture, path)
     old = sqlite3.connect(path)
     tables = ("tickets", "time_entries", "agreements", "csat_responses", "technicians",
               "imports", "rejected_rows", "row_history", "app_settings")
@@ -257,21 +265,40 @@ def test_a_store_made_by_the_previous_release_opens_and_loses_nothing(tmp_path):
                for t in tables}
     before = {t: old.execute(f'SELECT {columns[t]} FROM "{t}" ORDER BY 1, 2').fetchall()
               for t in tables}
+    had = {r[0] for r in old.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if schema_version:
+        assert old.execute("SELECT schema_version FROM store_state").fetchone() == \
+            (schema_version,)
     old.close()
+    assert "reviews" not in had and "review_actions" not in had
+    assert all(before[t] for t in ("tickets", "imports", "app_settings"))
     engine = store.connect(f"sqlite:///{path}")
     with engine.connect() as conn:
         for table, rows in before.items():
             assert conn.exec_driver_sql(f'SELECT {columns[table]} FROM "{table}" ORDER BY 1, 2'
                                         ).fetchall() == rows, table
         # the columns added since (docs/STORE.md, "How the schema evolves") are there, empty
-        assert conn.exec_driver_sql("SELECT count(included_hours) FROM agreements"
-                                    ).scalar() == 0
-        assert conn.exec_driver_sql("SELECT count(scale_source) FROM csat_responses"
-                                    ).scalar() == 0
+        if schema_version < 2:
+            assert conn.exec_driver_sql("SELECT count(included_hours) FROM agreements"
+                                        ).scalar() == 0
+        if schema_version < 3:
+            assert conn.exec_driver_sql("SELECT count(scale_source) FROM csat_responses"
+                                        ).scalar() == 0
+        # version 5: the weekly review's tables, empty
+        for table in ("reviews", "review_actions"):
+            assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0
+        assert conn.exec_driver_sql("SELECT schema_version FROM store_state").scalar() == \
+            migrate.SCHEMA_VERSION == 5
     from loaders import settings as settings_mod
     assert settings_mod.load_effective(engine)["sla"]["review_threshold"] == 5
-    assert _version(engine) == 0
+    assert _version(engine) == data_version
+    # A review can be saved in the old store now, and leaves the data version alone.
+    owner = store.read_table(engine, "technicians")["name"].iloc[0]
+    store.save_review(engine, "2026-03-02", "", "Dana", {"cards": {}}, "first review",
+                      [store.NewAction("Desk", "Backup", "Fix the job", owner, "2026-03-09")])
+    assert len(store.review_actions(engine)) == 1
+    assert _version(engine) == data_version
     with engine.begin() as conn:
         conn.exec_driver_sql("UPDATE tickets SET summary = 'edited'")
-    assert _version(engine) > 0
+    assert _version(engine) > data_version
     engine.dispose()

@@ -1,6 +1,7 @@
 """The SQL store, both ways: its schema and how it evolves (``schema``, ``migrate``), the
 one writer of imports and undo (``write``), and the reads (``queries`` for small ones,
-``frames`` for the typed tables the KPIs take, kept as on-disk ``snapshot``\\ s).
+``frames`` for the typed tables the KPIs take, kept as on-disk ``snapshot``\\ s); the
+weekly review's record, which is not data (``reviews``).
 
     engine = store.connect(url)      # the schema made or brought up to date
 
@@ -16,6 +17,9 @@ from sqlalchemy.exc import SQLAlchemyError as StoreError  # noqa: F401  (callers
 from .migrate import upgrade
 from .queries import (data_version, import_history, last_import_time,  # noqa: F401
                       latest_activity, latest_created, read_table, table_counts)
+from .reviews import (NewAction, ReviewRefused, SavedReview, any_reviews,  # noqa: F401
+                      carry_action, check_action, reviews_of_week, save_review, settle_action)
+from .reviews import actions as review_actions  # noqa: F401
 from .write import (ImportRecord, UndoRefused, WriteResult, empty, undo_import,  # noqa: F401
                     write_import)
 

@@ -8,6 +8,8 @@ version, run in order when a store is opened (docs/STORE.md, "How the schema evo
 - Version 3: ``csat_responses.scale_source`` (who said a rating's scale; empty for the rows
   stored before it, which a settings change leaves as they are).
 - Version 4: ``imports.records_stored`` (the distinct records among the rows stored).
+- Version 5: ``reviews`` and ``review_actions``, the weekly review's record (no triggers:
+  they are not data, and writing them leaves the data version alone).
 
 A step only adds: tables (``create_all`` makes any that are missing), columns, triggers.
 A store made by an older Cadence opens in the new one and loses nothing.
@@ -21,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import schema
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TRIGGER_OPS = ("insert", "update", "delete")
 _BUMP = ("UPDATE store_state SET data_version = data_version + 1, data_stamp = {stamp} "
          "WHERE id = 1")
@@ -95,7 +97,14 @@ def _to_4(conn) -> None:
         conn.exec_driver_sql('ALTER TABLE imports ADD COLUMN records_stored INTEGER')
 
 
-STEPS = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4}
+def _to_5(conn) -> None:
+    # ``upgrade`` has run ``create_all`` already; made here too, so the step says what it
+    # adds and holds on its own.
+    for name in schema.REVIEW_TABLES:
+        schema.metadata.tables[name].create(conn, checkfirst=True)
+
+
+STEPS = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5}
 
 
 def upgrade(engine: Engine) -> None:

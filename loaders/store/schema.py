@@ -8,7 +8,7 @@ are declared here.
 from __future__ import annotations
 
 from sqlalchemy import (Boolean, Column, Date, DateTime, Float, Index, Integer, MetaData,
-                        String, Table, Text)
+                        String, Table, Text, text)
 
 from .. import tables as declared
 
@@ -92,6 +92,41 @@ store_state = Table(
     # never meets a cached copy of the other one's data under the same name.
     Column("data_stamp", String(36), nullable=False),
 )
+
+# The weekly review as a meeting (SPEC, "The weekly review as a meeting"): what was
+# decided, beside the numbers it was decided on. People's words, not data: writing them
+# leaves the data version alone (they are not in VERSIONED), so saving a review never
+# makes the dashboard read the data again. Each save is a row of its own: two people
+# saving the same week both keep what they recorded.
+reviews = Table(
+    "reviews", metadata,
+    Column("review_id", Integer, primary_key=True, autoincrement=True),
+    Column("week", Date, nullable=False),                    # the Monday of the week reviewed
+    Column("team", String(200), nullable=False, server_default=text("''")),  # '': the desk
+    Column("held_at", DateTime, nullable=False),
+    Column("held_by", Text, nullable=False),
+    Column("numbers", Text, nullable=False),   # JSON: the headline cards, per-team aged
+    Column("notes", Text, nullable=False, server_default=text("''")),
+    Index("ix_reviews_week_team", "week", "team"),
+)
+
+review_actions = Table(
+    "review_actions", metadata,
+    Column("action_id", Integer, primary_key=True, autoincrement=True),
+    Column("review_id", Integer, nullable=False, index=True),
+    Column("team", String(200), nullable=False, server_default=text("''")),
+    Column("category", Text, nullable=False),   # the aging category, or another topic
+    Column("action", Text, nullable=False),
+    Column("owner", Text, nullable=False),      # a technician's name
+    Column("due_week", Date, nullable=False),   # the Monday of the week it is due
+    Column("status", String(10), nullable=False, index=True),   # open, done, dropped
+    Column("closed_at", DateTime),
+    Column("outcome", Text),
+    # Not in the spec's list: how many reviews carried the action over (0: never).
+    Column("carried_over", Integer, nullable=False, server_default=text("0")),
+)
+
+REVIEW_TABLES = ("reviews", "review_actions")
 
 # The tables whose every change moves the data version (the ones readers cache).
 VERSIONED = (*DATA_TABLES, "row_history")

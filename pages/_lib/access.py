@@ -19,6 +19,7 @@ PAGE_ROLES = {
     "qbr": ("owner", "manager"),
     "data": ("owner", "manager"),
     "settings": ("owner", "manager"),
+    "today": ("owner", "manager", "technician"),
 }
 MONEY_ROLES = ("owner",)
 # Shipped with the app: a page icon named by a font (":material/...") makes every
@@ -26,6 +27,8 @@ MONEY_ROLES = ("owner",)
 ICON = str(Path(__file__).with_name("cadence.png"))
 WHOSE = {("owner",): "the owner's page", ("owner", "manager"): "a page for owners and managers",
          ("owner", "manager", "technician"): "a page for everyone"}
+# Who records reviews and settles their actions; technicians read their own team's.
+REVIEW_EDITORS = ("owner", "manager")
 
 
 def auth_configured() -> bool:
@@ -78,3 +81,26 @@ def can_see_money(role: str) -> bool:
 
 def may_open(role: str | None, page: str) -> bool:
     return role is not None and role in PAGE_ROLES[page]
+
+
+def can_edit_reviews(role: str) -> bool:
+    return role in REVIEW_EDITORS
+
+
+def current_user() -> str:
+    """The viewer's name, as reviews record it and as the technicians table lists a
+    technician. With OIDC: ``[cadence.names]`` in the secrets (email -> name), else the
+    name the identity provider gives, else the email. Without it: CADENCE_USER, else the
+    operating system's user name."""
+    if "user_override" in st.session_state:  # tests set this
+        return st.session_state["user_override"]
+    if auth_configured():
+        email = st.user.get("email", "") or ""
+        names = dict(st.secrets.get("cadence", {}).get("names", {}))
+        return names.get(email) or st.user.get("name") or email
+    import getpass
+
+    try:
+        return os.environ.get("CADENCE_USER", "").strip() or getpass.getuser()
+    except (KeyError, OSError):   # no user name in this environment
+        return "local user"

@@ -59,3 +59,14 @@ def _date_kind(column: str, table: str | None) -> str | None:
             kind = declared.DATA_TABLES[name][column].kind
             return kind if kind in DATES else None
     return None
+
+
+# Markdown (CommonMark lets a backslash escape any ASCII punctuation) and Streamlit's own
+# directives (:material/...:, $...$) read these characters.
+_MARKDOWN = frozenset("\\`*_{}[]()#+-.!|<>~$:=&\"'")
+
+
+def plain(text) -> str:
+    """Text from data or people (a name, a topic) made safe to put in a Markdown string
+    such as a message: every Markdown character escaped, line breaks as spaces."""
+    return "".join("\\" + c if c in _MARKDOWN else c for c in " ".join(str(text).split()))

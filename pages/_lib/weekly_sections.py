@@ -1,0 +1,82 @@
+"""Sections of the weekly review page that are layout only: the five headline cards, and
+the ticket flow with the speed per priority beside the SLA. Every number comes from the
+weekly review builder's parts (``kpi.weekly``)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi.metrics import METRICS, label, movement
+
+from .formats import column_config, count, percent
+
+COLOUR = {True: "normal", False: "inverse", None: "off"}   # metrics.higher_is_better
+
+
+def card(col, key: str, value: str, series, change, unit: str = "", note: str = "vs last week",
+         more: str = ""):
+    m = METRICS[key]
+    delta = None if change is None or pd.isna(change) else f"{change:+,.{1 if unit else 0}f}{unit}"
+    flat = delta is None or movement(key, round(change, 1)) == "flat"
+    col.metric(m.label, value, delta=delta, border=True,
+               delta_color="off" if flat else COLOUR[m.higher_is_better],
+               chart_data=[v for v in series if v is not None and pd.notna(v)],
+               help=f"{m.how} {more}".strip(), delta_description=note)
+
+
+def headline_cards(n: dict, months: pd.DataFrame, reprice: list[int], money: bool) -> None:
+    """CSAT, backlog, margin (the owner's; others see tickets closed), aged past SLA,
+    clients to reprice: each with its week-over-week change and its 12-week line."""
+    trend, cs = n["trend"], n["csat"]
+    this, last = trend.iloc[-1], trend.iloc[-2]
+    c = st.columns(5)
+    p = cs["percent_positive"].tolist()
+    n_csat = int(cs["responses"].iloc[-1])
+    card(c[0], "csat_percent_positive", percent(p[-1]), p,
+         None if p[-1] is None or p[-2] is None else p[-1] - p[-2], " pp",
+         f"n={n_csat}" + (" · small sample!" if n_csat < 10 else ""))
+    card(c[1], "open_at_end", count(this["open_at_end"]), trend["open_at_end"],
+         this["open_at_end"] - last["open_at_end"])
+    if money:
+        mp = months["margin_percent"].tolist()
+        card(c[2], "margin_percent", percent(mp[-1], 1), mp,
+             None if mp[-1] is None or mp[-2] is None else mp[-1] - mp[-2], " pp",
+             f"{pd.Timestamp(months['month'].iloc[-1]):%b} so far",
+             "Delta: against the previous full month; the line shows 12 months. Follows the "
+             "client filter, not the team one (revenue belongs to clients).")
+    else:
+        card(c[2], "closed", count(this["closed"]), trend["closed"],
+             this["closed"] - last["closed"])
+    ag = n["aged_series"]
+    card(c[3], "aged_past_sla", count(ag[-1]), ag, ag[-1] - ag[-2])
+    card(c[4], "reprice_clients", count(reprice[-1]), reprice, reprice[-1] - reprice[-2],
+         note="all clients",
+         more="Tiers compare clients with each other, so this count ignores the filters.")
+
+
+def flow_and_speed(flow: pd.DataFrame, speed: pd.DataFrame, sla: pd.DataFrame) -> None:
+    """Opened, closed, reopened and escalated per week; this week's median times per
+    priority beside the SLA targets and compliance (``kpi.flow``; ``sla``: the compliance
+    by priority, which says whose verdict judged the resolutions)."""
+    left, right = st.columns([1, 2])
+    with left:
+        st.subheader("Ticket flow")
+        st.caption("Per week. Closed: done in the week, cancelled ones aside; reopened and "
+                   "escalated: of those, the ones the PSA counts as reopened or passed to "
+                   "another group at least once; – where the export has no such count.")
+        shown = flow.iloc[::-1].copy()
+        for column in ("reopened", "escalated"):   # "–", not "None", for an unknown count
+            shown[column] = [count(v) for v in shown[column]]
+        st.dataframe(shown, hide_index=True, column_config=column_config(
+            shown.columns, **{c: st.column_config.TextColumn(label(c))
+                              for c in ("reopened", "escalated")}))
+    with right:
+        st.subheader("Speed beside the SLA, this week")
+        psa = int(sla["resolution_psa_n"].sum()) if "resolution_psa_n" in sla else 0
+        verdict = (f" Resolution on time: the PSA's own verdict for {psa:,} of "
+                   f"{int(sla['resolution_n'].sum()):,} tickets, Cadence's clock for the "
+                   "rest." if psa else "")
+        st.caption("Median clock hours (how long the client waited) beside each priority's "
+                   "target, counted in business hours unless the SLA clock is 24x7, and "
+                   "the share on time." + verdict)
+        st.dataframe(speed, hide_index=True, column_config=column_config(speed.columns))
