@@ -61,7 +61,7 @@ def _sample_digests() -> frozenset[str]:
     return frozenset(hashlib.sha256(p.read_bytes()).hexdigest() for p in sample_files())
 
 
-def _is_sample(history) -> "pd.Series":
+def _is_sample(history):
     return history["sha256"].isin(_sample_digests())
 
 

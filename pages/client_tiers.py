@@ -54,7 +54,7 @@ st.caption("Arrows run from a client's place in the previous window to now, for 
 
 money_cols = ["revenue", "effective_hourly_rate"] if show_money else ["revenue_rank"]
 table = now[["client", "tier", "movement", "effort_index", "hours", *money_cols]]
-st.dataframe(table, hide_index=True, column_config=column_config(table.columns, labels={
+st.dataframe(table, hide_index=True, placeholder="–", column_config=column_config(table.columns, labels={
     "movement": "Since the window before", "revenue": "Revenue in window",
     "hours": "Hours in window"}))
 
@@ -67,7 +67,7 @@ last12 = periods.last_months(cut - pd.Timedelta(days=1), 12)
 monthly = figures.numeric(margin.service_margin(mine, last12, cutoff=cut))
 keep = ["month", "hours", *(["revenue", "effective_hourly_rate"] if show_money else [])]
 left, right = st.columns([3, 2])
-left.dataframe(monthly[keep], hide_index=True, column_config=column_config(keep))
+left.dataframe(monthly[keep], hide_index=True, placeholder="–", column_config=column_config(keep))
 top = categories.top_categories(mine, months[0], periods.month_bounds(months[-1])[1], 5)
 right.caption(f"Top ticket categories, created {span}")
-right.dataframe(top, hide_index=True, column_config=column_config(top.columns))
+right.dataframe(top, hide_index=True, placeholder="–", column_config=column_config(top.columns))

@@ -68,16 +68,16 @@ for i, upload in enumerate(files or []):
         st.markdown(f"**{plan.vendor}** {plan.kind.replace('_', ' ')}: {plan.rows_read:,} "
                     f"rows read, {len(plan.rows):,} to store, {len(plan.rejected):,} "
                     "rejected")
-        st.dataframe(helpers.mapping_frame(plan), hide_index=True,
+        st.dataframe(helpers.mapping_frame(plan), hide_index=True, placeholder="–",
                      column_config=column_config(["field", "header"], labels=helpers.LABELS))
         st.caption("First rows as they will be stored")
         first = plan.rows.drop(columns="_row").head(10)
-        st.dataframe(first, hide_index=True,
+        st.dataframe(first, hide_index=True, placeholder="–",
                      column_config=column_config(first.columns, helpers.table_of(plan)))
         if len(plan.rejected):
             st.caption("Rows that will be rejected")
             rejected = helpers.rejected_table(plan.rejected)
-            st.dataframe(rejected, hide_index=True, column_config=column_config(
+            st.dataframe(rejected, hide_index=True, placeholder="–", column_config=column_config(
                 ["row_number", "reason"], labels=helpers.LABELS))
         for note in plan.notes:
             st.info(note)
@@ -99,7 +99,7 @@ if plans and st.button("Import", type="primary", disabled=way is None):
     changed(cleared)
 if state.get("results"):
     summary = helpers.summary_frame(state["results"])
-    st.dataframe(summary, hide_index=True,
+    st.dataframe(summary, hide_index=True, placeholder="–",
                  column_config=column_config(summary.columns, labels=helpers.SUMMARY_COLUMNS))
 for result in state.get("results", []):
     if result.rows_rejected:
@@ -113,7 +113,7 @@ if state.get("undo_message"):
     st.info(state.pop("undo_message"))
 history = store.import_history(engine)
 shown = helpers.history_frame(history)
-st.dataframe(shown, hide_index=True,
+st.dataframe(shown, hide_index=True, placeholder="–",
              column_config=column_config(shown.columns, labels=helpers.SUMMARY_COLUMNS))
 live = history[history["undone_at"].isna()]
 labels = {int(r.import_id): helpers.undo_label(r) for r in live.itertuples()}

@@ -84,13 +84,14 @@ if losing:
                icon=":material/trending_down:")
 st.dataframe(clients.style.apply(lambda r: ["background-color: #ffebe9" if r["margin"] < 0
                                             else ""] * len(r), axis=1),
-             hide_index=True, column_config=column_config(clients.columns, **FLAG))
+             hide_index=True, placeholder="–", column_config=column_config(clients.columns, **FLAG))
 
 st.subheader(f"By agreement, {month}")
 agreements = margin.margin_by_agreement(view, [month], cutoff=cut)
+agreements = agreements.loc[~labour.internal(agreements["client"], settings).to_numpy()]
 agreements = figures.numeric(agreements).sort_values(["margin", "client"], ignore_index=True) \
     .drop(columns=["month", "source_system"])
-st.dataframe(agreements, hide_index=True,
+st.dataframe(agreements, hide_index=True, placeholder="–",
              column_config=column_config(agreements.columns, "agreements"))
 
 if frames.time_entries.empty:
@@ -108,8 +109,8 @@ teams = figures.numeric(utilisation.by_team(weekly)).pivot(
 pct = {w: st.column_config.NumberColumn(f"Week of {w}", format="%.0f%%")
        for w in by_week.columns[2:]}
 left, right = st.columns([3, 2])
-left.dataframe(by_week, hide_index=True,
+left.dataframe(by_week, hide_index=True, placeholder="–",
                column_config=column_config(by_week.columns[:2], "technicians", **pct))
-right.dataframe(teams, hide_index=True, column_config=column_config(teams.columns[:1], **pct))
-st.dataframe(figures.numeric(util), hide_index=True,
+right.dataframe(teams, hide_index=True, placeholder="–", column_config=column_config(teams.columns[:1], **pct))
+st.dataframe(figures.numeric(util), hide_index=True, placeholder="–",
              column_config=column_config(util.columns, "technicians"))

@@ -14,6 +14,7 @@ from kpi.render.pdf import to_pdf
 from kpi.render.xlsx import to_workbook
 from loaders import settings as settings_mod
 from pages._lib.access import can_see_money, page_setup
+from pages._lib.empty_states import missing
 from pages._lib.store_cache import frames_and_settings, get_engine, store_key
 
 AUDIENCE = {"client": "Client (to hand over)", "internal": "Internal (preparation)"}
@@ -50,16 +51,18 @@ def files_for(_pack, _settings, key: tuple) -> tuple[bytes, bytes, str | None]:
 
 def table(frame, key: str) -> None:
     data, right = shown.display(frame)
-    st.dataframe(data, hide_index=True, key=key, column_config={
+    st.dataframe(data, hide_index=True, placeholder="–", key=key, column_config={
         c: st.column_config.TextColumn(alignment="right") for c in right})
 
 
 role = page_setup("qbr", "QBR")
 frames, settings = frames_and_settings()
 clients, quarters, default_quarter = choices(frames, settings, store_key())
-if not clients or not quarters:
-    st.info("The store holds no tickets yet. Import exports on the Data page.")
-    st.stop()
+if frames.tickets.empty:
+    missing("A QBR", ["tickets"])
+if not clients:   # tickets, but no export named their clients
+    missing(f"A QBR is per client; the store's {len(frames.tickets):,} tickets name none. "
+            "It", ["clients"])
 left, middle, right = st.columns([3, 1, 2])
 client = left.selectbox("Client", clients, key="qbr_client")
 quarter = middle.selectbox("Quarter", quarters, key="qbr_quarter",
@@ -87,7 +90,7 @@ st.subheader("What changed")
 for sentence in pack["sentences"]:
     st.text(sentence)
 data, right_aligned = shown.comparison_display(pack)
-st.dataframe(data, hide_index=True, key="qbr_comparison", height="content", column_config={
+st.dataframe(data, hide_index=True, placeholder="–", key="qbr_comparison", height="content", column_config={
     c: st.column_config.TextColumn(alignment="right") for c in right_aligned})
 
 st.subheader("Tickets opened and closed per week")

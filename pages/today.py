@@ -44,11 +44,11 @@ left, right = st.columns([2, 3])
 with left:
     st.subheader("By team")
     by_team = day.by_team()
-    st.dataframe(by_team, hide_index=True, column_config=column_config(by_team.columns))
+    st.dataframe(by_team, hide_index=True, placeholder="–", column_config=column_config(by_team.columns))
 with right:
     st.subheader("By assignee")
     by_assignee = shown.by_assignee()
-    st.dataframe(by_assignee, hide_index=True,
+    st.dataframe(by_assignee, hide_index=True, placeholder="–",
                  column_config=column_config(by_assignee.columns))
 
 tabs = st.tabs([f"Past due ({len(shown.past_due)})",
@@ -56,4 +56,4 @@ tabs = st.tabs([f"Past due ({len(shown.past_due)})",
                 f"New P1/P2 ({len(shown.new_urgent)})", f"Waiting ({len(shown.waiting)})"])
 for tab, frame in zip(tabs, (shown.past_due, shown.due_soon, shown.new_urgent,
                              shown.waiting)):
-    tab.dataframe(frame, hide_index=True, column_config=column_config(frame.columns))
+    tab.dataframe(frame, hide_index=True, placeholder="–", column_config=column_config(frame.columns))

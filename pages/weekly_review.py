@@ -17,6 +17,8 @@ from kpi.weekly import WeeklyReview
 from pages._lib import review_meeting as meeting
 from pages._lib import weekly_figures as wf
 from pages._lib.access import can_edit_reviews, can_see_money, current_user, page_setup
+from pages._lib.empty_states import missing
+from pages._lib.formats import column_config
 from pages._lib.filters import sidebar_filters
 from pages._lib.store_cache import frames_and_settings, get_engine, store_key
 from pages._lib.weekly_sections import flow_and_speed, headline_cards
@@ -47,6 +49,8 @@ def reprice_part(_review: WeeklyReview, key: tuple) -> list[int]:
 
 role = page_setup("weekly", "Weekly review")
 frames, settings = frames_and_settings()
+if frames.tickets.empty:
+    missing("The weekly review", ["tickets"])
 f = sidebar_filters()
 week, cut, team, client = f["week"], f["cutoff"], f["team"], f["client"]
 now = pd.Timestamp.now(tz=settings.get("timezone") or "UTC").tz_localize(None).floor("min")
@@ -81,18 +85,25 @@ with right:
     st.caption(f"A team with {settings['sla']['review_threshold']} or more tickets past their "
                "resolution due time at the cut-off is marked review: go through its top 3 "
                "aging categories.")
-    st.dataframe(wf.style_aged(wf.aged_table(n["teams"])), hide_index=True)
+    st.dataframe(wf.style_aged(wf.aged_table(n["teams"])), hide_index=True, placeholder="–",
+                 column_config={**wf.AGED_COLUMNS, "top aging categories":
+                                st.column_config.TextColumn("Top aging categories",
+                                                            width="large")})
 flow_and_speed(n["flow"], n["speed"], n["compliance"])
 
 st.subheader("About to breach")
 st.caption(f"Open tickets due before the close of the next working day, judged at "
            f"{review.at:%a %d %b %H:%M} "
            f"({'now: the week is still running' if review.at < cut else 'the week cut-off'}).")
-st.dataframe(n["breach"], hide_index=True,
-             column_config={"hours_left": st.column_config.NumberColumn(format="%.1f h")})
+BREACH_FIRST = ["ticket_id", "priority", "due", "hours_left", "team", "assignee", "client",
+                "summary", "source_system"]   # what a person needs first, on screen
+st.dataframe(n["breach"][BREACH_FIRST], hide_index=True, placeholder="–", column_config=column_config(
+    BREACH_FIRST, "tickets", dates={"due": "datetime"},
+    summary=st.column_config.TextColumn("Summary", width="large")))
 st.subheader("Negative CSAT comments, this week and the week before")
-st.dataframe(n["comments"], hide_index=True,
-             column_config={"comment": st.column_config.TextColumn(width="large")})
+st.dataframe(n["comments"], hide_index=True, placeholder="–", column_config=column_config(
+    n["comments"].columns, "csat_responses",
+    comment=st.column_config.TextColumn("Comment", width="large")))
 
 if editor:
     meeting.new_actions(n["teams"], frames.technicians, week, team, f["teams"])
@@ -102,4 +113,6 @@ with st.expander("Tickets behind these numbers", icon=":material/list:"):
     options = {**CHOICES, **{f"Aged past SLA: {t}": f"aged:{t}"
                              for t in n["teams"].loc[n["teams"]["aged_past_sla"] > 0, "team"]}}
     shown = st.selectbox("Show the tickets", list(options), key="drill")
-    st.dataframe(review.tickets_behind(options[shown]), hide_index=True)
+    behind = review.tickets_behind(options[shown])
+    st.dataframe(behind, hide_index=True, placeholder="–", column_config=column_config(
+        behind.columns, "tickets", dates={"done": "datetime"}))

@@ -30,7 +30,8 @@ ROLE_PAGES = {
 SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
 DRAWN = """() => {
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
-  const shown = sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null);
+  const shown = sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null
+      && e.getBoundingClientRect().bottom <= window.innerHeight);
   return document.querySelector('h1') !== null
     && shown('[data-testid="stSkeleton"]').length === 0
     && shown('[data-testid="stPlotlyChart"]').every(c => c.querySelector('.main-svg'))
@@ -73,9 +74,16 @@ def open_page(chromium, base: str, path: str, outside: list):
     page.on("request", lambda r: outside.append(r.url)
             if not r.url.startswith((base, "data:", "blob:", "about:")) else None)
     page.goto(f"{base}/{path}", wait_until="domcontentloaded")
-    page.wait_for_function(DRAWN, timeout=120_000, polling=100)
-    page.wait_for_timeout(300)
+    settled(page)
     return page
+
+
+def settled(page) -> None:
+    """Drawn, and still drawn a moment later (a page's elements can arrive after its
+    title, with nothing running in between)."""
+    for _ in range(2):
+        page.wait_for_function(DRAWN, timeout=120_000, polling=100)
+        page.wait_for_timeout(600)
 
 
 def headers_and_cells(page) -> tuple[list[str], list[str]]:
@@ -128,8 +136,7 @@ def test_three_team_picks_in_a_row_each_stick(sample_db_copy, chromium, tmp_path
             page.get_by_role("option", name=team, exact=True).click()
             page.wait_for_function("t => document.body.innerText.includes('· ' + t + ' ·')",
                                    arg=team, timeout=60_000)
-            page.wait_for_function(DRAWN, timeout=60_000)
-            page.wait_for_timeout(800)     # a lost pick used to come back on the next run
+            settled(page)                  # a lost pick used to come back on the next run
             assert f"· {team} ·" in page.inner_text("[data-testid='stMain']"), team
             assert f"team={team.replace(' ', '+')}" in page.url or \
                 f"team={team.replace(' ', '%20')}" in page.url, page.url

@@ -156,7 +156,7 @@ def earlier_actions(engine, week: pd.Timestamp, team: str | None) -> None:
     settled = settled.loc[settled["status"] != "open"]
     if len(settled):
         with st.expander(f"Settled actions of earlier reviews ({len(settled)})"):
-            st.dataframe(action_table(settled.iloc[::-1]), hide_index=True)
+            st.dataframe(action_table(settled.iloc[::-1]), hide_index=True, placeholder="–")
 
 
 def team_actions(engine, technicians: pd.DataFrame, user: str) -> None:
@@ -173,7 +173,7 @@ def team_actions(engine, technicians: pd.DataFrame, user: str) -> None:
     if len(found):
         found = found.assign(settled=found["status"].ne("open")).sort_values(
             ["settled", "due_week", "action_id"])
-        st.dataframe(action_table(found), hide_index=True)
+        st.dataframe(action_table(found), hide_index=True, placeholder="–")
 
 
 # ---------------------------------------------------------------------------- 2. saved numbers
@@ -190,7 +190,7 @@ def as_reviewed(engine, week: pd.Timestamp, team: str | None, today: dict,
                    f"by {first.held_by})") if len(saves) > 1 else ""
         st.text(f"As reviewed on {last.held_at:%a %d %b %Y %H:%M} by {last.held_by}{earlier}")
         if last.numbers.get("client", "") == today.get("client", ""):
-            st.dataframe(comparison_table(last.numbers, today, money), hide_index=True)
+            st.dataframe(comparison_table(last.numbers, today, money), hide_index=True, placeholder="–")
         else:   # today's numbers of one client are not the reviewed ones of the desk
             st.caption("Choose All clients to set the saved numbers beside today's.")
         for save in saves:
@@ -313,4 +313,4 @@ def save_review(engine, week: pd.Timestamp, team: str | None, client: str | None
     recorded = recorded.loc[recorded["review_week"] == week]
     if len(recorded):
         st.caption("Actions recorded at this week's review:")
-        st.dataframe(action_table(recorded), hide_index=True)
+        st.dataframe(action_table(recorded), hide_index=True, placeholder="–")

@@ -55,6 +55,12 @@ def aged_table(teams: pd.DataFrame) -> pd.DataFrame:
     return out[["team", "open", "aged past SLA", "waiting", "status", "top aging categories"]]
 
 
+# The aged table's headers as people read them (the page gives the categories their room).
+AGED_COLUMNS = {
+    "team": "Team", "open": "Open", "aged past SLA": "Aged past SLA", "waiting": "Waiting",
+    "status": "Status"}
+
+
 def status_colour(status: str) -> str:
     return f"color: {REVIEW}; font-weight: 600" if status == "review" else f"color: {OK}"
 

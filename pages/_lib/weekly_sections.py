@@ -16,9 +16,13 @@ COLOUR = {True: "normal", False: "inverse", None: "off"}   # metrics.higher_is_b
 def card(col, key: str, value: str, series, change, unit: str = "", note: str = "vs last week",
          more: str = ""):
     m = METRICS[key]
-    delta = None if change is None or pd.isna(change) else f"{change:+,.{1 if unit else 0}f}{unit}"
-    flat = delta is None or movement(key, round(change, 1)) == "flat"
+    digits = 1 if unit else 0
+    unchanged = change is not None and not pd.isna(change) and round(change, digits) == 0
+    delta = None if change is None or pd.isna(change) else \
+        f"±0{unit}" if unchanged else f"{change:+,.{digits}f}{unit}"
+    flat = delta is None or unchanged or movement(key, round(change, 1)) == "flat"
     col.metric(m.label, value, delta=delta, border=True,
+               delta_arrow="off" if unchanged else "auto",
                delta_color="off" if flat else COLOUR[m.higher_is_better],
                chart_data=[v for v in series if v is not None and pd.notna(v)],
                help=f"{m.how} {more}".strip(), delta_description=note)
@@ -49,9 +53,14 @@ def headline_cards(n: dict, months: pd.DataFrame, reprice: list[int], money: boo
              this["closed"] - last["closed"])
     ag = n["aged_series"]
     card(c[3], "aged_past_sla", count(ag[-1]), ag, ag[-1] - ag[-2])
-    card(c[4], "reprice_clients", count(reprice[-1]), reprice, reprice[-1] - reprice[-2],
-         note="all clients",
-         more="Tiers compare clients with each other, so this count ignores the filters.")
+    if money:   # a commercial card: for the roles that see money
+        card(c[4], "reprice_clients", count(reprice[-1]), reprice, reprice[-1] - reprice[-2],
+             note="all clients",
+             more="Tiers compare clients with each other, so this count ignores the filters.")
+    else:
+        waiting = int(n["teams"]["waiting"].sum()) if len(n["teams"]) else 0
+        c[4].metric(METRICS["waiting"].label, count(waiting), border=True,
+                    help=METRICS["waiting"].how)
 
 
 def flow_and_speed(flow: pd.DataFrame, speed: pd.DataFrame, sla: pd.DataFrame) -> None:
@@ -67,7 +76,7 @@ def flow_and_speed(flow: pd.DataFrame, speed: pd.DataFrame, sla: pd.DataFrame) -
         shown = flow.iloc[::-1].copy()
         for column in ("reopened", "escalated"):   # "–", not "None", for an unknown count
             shown[column] = [count(v) for v in shown[column]]
-        st.dataframe(shown, hide_index=True, column_config=column_config(
+        st.dataframe(shown, hide_index=True, placeholder="–", column_config=column_config(
             shown.columns, **{c: st.column_config.TextColumn(label(c))
                               for c in ("reopened", "escalated")}))
     with right:
@@ -79,4 +88,4 @@ def flow_and_speed(flow: pd.DataFrame, speed: pd.DataFrame, sla: pd.DataFrame) -
         st.caption("Median clock hours (how long the client waited) beside each priority's "
                    "target, counted in business hours unless the SLA clock is 24x7, and "
                    "the share on time." + verdict)
-        st.dataframe(speed, hide_index=True, column_config=column_config(speed.columns))
+        st.dataframe(speed, hide_index=True, placeholder="–", column_config=column_config(speed.columns))
