@@ -110,7 +110,10 @@ def rerun_time(page, act, shows: str) -> float:
 
 
 def pick(page, label: str, option: str) -> None:
-    page.locator(f'[data-testid="stSelectbox"]:has-text("{label}")').first.click()
+    """Open the select box labelled ``label`` and choose ``option``."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=label)).first
+    box.click()
     page.get_by_role("option", name=option, exact=True).click()
 
 
@@ -144,7 +147,9 @@ def main() -> None:
             load_time(browser, bare_base)
             times = {"bare page": [load_time(browser, bare_base) for _ in range(args.runs)]}
             for name, path in PAGES.items():
+                print(f"timing {name}...", flush=True)
                 times[name] = [load_time(browser, f"{base}/{path}") for _ in range(args.runs)]
+            print("timing reruns...", flush=True)
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             page.goto(f"{base}/", wait_until="domcontentloaded")
             page.wait_for_function(DRAWN, timeout=180_000)
