@@ -55,6 +55,11 @@ def _sqlite_fetch(database: str, sql: str):
     # column empty in its first rows must not be typed as numbers).
     with adbc.connect(f"file:{database}?mode=ro") as conn:
         cursor = conn.cursor()
+        # Wait, as the store's own connections do, when another connection briefly holds
+        # the file (a checkpoint as one closes): without it the read fails at once with
+        # "database is locked".
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.fetchall()
         cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": "2000000000"})
         cursor.execute(sql)
         table = cursor.fetch_arrow_table()

@@ -69,7 +69,7 @@ def filter_options(url: str, version: tuple) -> dict:
     store version, not by going through every ticket on each rerun)."""
     tickets = load_frames(url, version).tickets
     created = tickets["created_at"].dropna()
-    mondays = created.dt.normalize() - pd.to_timedelta(created.dt.dayofweek, unit="D")
+    mondays = created.dt.normalize() - pd.to_timedelta(created.dt.day_of_week, unit="D")
     return {"weeks": sorted(pd.Timestamp(w) for w in mondays.unique()),
             "teams": sorted(tickets["team_key"].dropna().unique().tolist()),
             "clients": sorted(tickets["client"].dropna().unique().tolist())}
