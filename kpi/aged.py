@@ -50,17 +50,26 @@ def aged_past_sla(frames: Frames, cutoff, settings: dict) -> pd.DataFrame:
 def aged_series(frames: Frames, cutoffs, settings: dict) -> list[int]:
     """Tickets aged past SLA at each cut-off, as ``aged_past_sla`` counts them there,
     each ticket read as it was known at that cut-off, for a trend."""
-    out = []
-    for b in map(pd.Timestamp, cutoffs):   # a handful of weeks, each vectorised
-        known = frames.as_known_at(b)
-        t = known.tickets
+    return [int(n) for n in aged_by_team(frames, cutoffs, settings).sum(axis=0)]
+
+
+def aged_by_team(frames: Frames, cutoffs, settings: dict) -> pd.DataFrame:
+    """``aged_series`` per team: one row per team key of ``frames`` (the team a ticket has
+    there, so a filter on a team and this row count the same tickets), one column per
+    cut-off. A page keeps it per client, and a team pick then reads a row."""
+    cutoffs = [pd.Timestamp(b) for b in cutoffs]
+    teams = frames.tickets["team_key"]
+    counts = {}
+    for b in cutoffs:   # a handful of weeks, each vectorised
+        t = frames.as_known_at(b).tickets   # same rows and index, as known at b
         due = resolution_due(t, settings)
         is_open = (t["created_at"] < b) & (t["done_at"].isna() | (t["done_at"] >= b))
         aged = is_open & (due < b).fillna(False)
         if not settings["sla"].get("age_waiting"):
             aged &= ~t["status_class"].fillna("").str.lower().eq("waiting")
-        out.append(int(aged.sum()))
-    return out
+        counts[b] = aged.astype(int).groupby(teams).sum()
+    out = pd.DataFrame(counts, columns=cutoffs)
+    return out.fillna(0).astype(int)
 
 
 def team_summary(frame: pd.DataFrame, settings: dict) -> pd.DataFrame:

@@ -67,9 +67,22 @@ class WeeklyReview:
         return aged.team_summary(self.aged, self.settings)
 
     @cached_property
+    def aged_by_team(self) -> pd.DataFrame:
+        """Aged past SLA per team at each week's cut-off, over the client's tickets (all
+        teams): the page keeps it per client, so a team pick reads a row."""
+        desk = self.portfolio.slice(None, self.client) \
+            .active_between(min(self.week_starts[0], self.at), self.cutoff)
+        return aged.aged_by_team(desk, [w + periods.WEEK for w in self.week_starts],
+                                 self.settings)
+
+    @cached_property
     def aged_series(self) -> list[int]:
-        return aged.aged_series(self._tickets, [w + periods.WEEK for w in self.week_starts],
-                                self.settings)
+        by_team = self.aged_by_team
+        if self.team is None:
+            return [int(n) for n in by_team.sum(axis=0)]
+        if self.team not in by_team.index:
+            return [0] * len(self.week_starts)
+        return [int(n) for n in by_team.loc[self.team]]
 
     @cached_property
     def breach(self) -> pd.DataFrame:

@@ -36,6 +36,13 @@ def ticket_parts(_review: WeeklyReview, key: tuple) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+def aged_by_team_part(_review: WeeklyReview, key: tuple) -> pd.DataFrame:
+    """Every team's aged trend per (store version, week, client): a team pick reads a row
+    instead of reading twelve weeks of tickets as known again."""
+    return _review.aged_by_team
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
 def margin_part(_review: WeeklyReview, key: tuple) -> pd.DataFrame:
     """12 months of margin per (store version, week, client): no team recomputes it."""
     return _review.months
@@ -57,6 +64,8 @@ now = pd.Timestamp.now(tz=settings.get("timezone") or "UTC").tz_localize(None).f
 review = WeeklyReview(frames, week + pd.Timedelta(days=6), settings, team=team, client=client,
                       at=now)
 key = (*store_key(), week.isoformat())
+review.__dict__["aged_by_team"] = aged_by_team_part(
+    review, key + (client, min(review.week_starts[0], review.at)))
 n = ticket_parts(review, key + (team, client, review.at))
 mo = margin_part(review, key + (client,))
 reprice = reprice_part(review, key)

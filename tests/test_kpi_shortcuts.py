@@ -273,3 +273,54 @@ def test_active_between_hand_worked():
     start, end = T(BASE) + pd.Timedelta(weeks=1), T(BASE) + pd.Timedelta(weeks=3)
     # 4 is done a minute after the start (created day 6, +1 day 1 min): it counts
     assert t.active_between(start, end).tickets["ticket_id"].tolist() == ["1", "2", "4"]
+
+
+
+earlier = st.fixed_dictionaries({
+    "updated_after_days": st.integers(0, 120),     # when the current row was exported
+    "team": st.sampled_from(["Desk", "Infra", None]),
+    "status_class": st.sampled_from(["open", "waiting", "resolved"]),
+    "due_after": st.one_of(st.none(), st.integers(0, 60 * 24 * 20)),
+})
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(st.lists(ticket, min_size=1, max_size=40), st.lists(st.one_of(st.none(), earlier),
+       max_size=40), st.integers(2, 30), st.sampled_from([None, "Acme", "Other"]))
+def test_a_teams_aged_trend_is_its_row_of_the_whole_desk(specs, before, end_week, client):
+    """The weekly page keeps every team's aged trend per client and reads a team's row on a
+    team pick: each row must equal the trend of that team's tickets alone, each ticket read
+    as known at each week's cut-off (earlier versions on another team, waiting, resolved or
+    with another due time included), and the desk's trend their sum."""
+    from kpi.weekly import WeeklyReview
+
+    s = settings_mod.load()
+    current = _tickets(specs)
+    current["client"] = ["Acme" if n % 3 else "Other" for n in range(len(current))]
+    versions = []
+    for n, change in enumerate(before[:len(current)]):
+        if change is None:
+            continue
+        row = current.iloc[n].copy()
+        moved = row["created_at"] + pd.Timedelta(days=change["updated_after_days"])
+        current.loc[n, "updated_at"] = moved + pd.Timedelta(hours=1)
+        row["updated_at"], row["team"] = moved, change["team"]
+        row["status_class"], row["resolved_at"] = change["status_class"], pd.NaT
+        row["resolution_due_at"] = pd.NaT if change["due_after"] is None else \
+            row["created_at"] + pd.Timedelta(minutes=change["due_after"])
+        versions.append(row)
+    f = frames(tickets=current, ticket_versions=pd.DataFrame(versions) if versions else None,
+               settings=s)
+    as_of = T(BASE) + pd.Timedelta(weeks=end_week)
+    desk = WeeklyReview(f, as_of, s, client=client, weeks=4)
+    ends = [w + periods.WEEK for w in desk.week_starts]
+    teams = sorted(desk.view.tickets["team_key"].unique()) + ["No such team"]
+    rows = []
+    for team in teams:
+        one = WeeklyReview(f, as_of, s, team=team, client=client, weeks=4)
+        alone = one.view.active_between(min(one.week_starts[0], one.at), one.cutoff)
+        assert one.aged_series == aged.aged_series(alone, ends, s), team
+        rows.append(one.aged_series)
+    assert desk.aged_series == [sum(col) for col in zip(*rows)]
+    whole = desk.view.active_between(min(desk.week_starts[0], desk.at), desk.cutoff)
+    assert desk.aged_series == aged.aged_series(whole, ends, s)
