@@ -24,9 +24,9 @@ def to_text(report: dict, review_threshold: int = 4, effort_threshold: float = 1
              f"(as of {report['as_of']}, cut-off {report['cutoff'][:16].replace('T', ' ')})",
              ""]
     change = this["open_at_end"] - last["open_at_end"] if last else None
-    lines.append(f"Backlog: {this['open_at_end']} open at the end of the week "
+    lines.append(f"Backlog: {this['open_at_end']:,} open at the end of the week "
                  f"({signed(change, zero='+0', **PLAIN)} on the week before); "
-                 f"{this['opened']} opened, {this['closed']} closed.")
+                 f"{this['opened']:,} opened, {this['closed']:,} closed.")
     flag = " - fewer than 10 responses, read with care" if this["csat_responses"] < 10 else ""
     before = f"; the week before {_pct(last['csat_percent_positive'])}" if last else ""
     lines.append(f"CSAT: {_pct(this['csat_percent_positive'])} positive "
@@ -39,9 +39,9 @@ def to_text(report: dict, review_threshold: int = 4, effort_threshold: float = 1
         mark = "REVIEW" if t["status"] == "review" else "ok"
         cats = f" - top categories: {', '.join(t['top_categories'])}" if t["top_categories"] \
             else ""
-        waiting = f", {t['waiting']} waiting on the customer or a vendor" if t.get("waiting") \
+        waiting = f", {t['waiting']:,} waiting on the customer or a vendor" if t.get("waiting") \
             else ""
-        lines.append(f"  {t['team']}: {t['aged_past_sla']} aged of {t['open']} open{waiting} "
+        lines.append(f"  {t['team']}: {t['aged_past_sla']:,} aged of {t['open']:,} open{waiting} "
                      f"[{mark}]{cats if t['status'] == 'review' else ''}")
     if report["months"]:
         m = report["months"][-1]
