@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from loaders import store
+from loaders import closed_pipe, store
 from loaders.settings import SettingsError, load_effective
 from loaders.settings import logo as load_logo
 from loaders.store import frames as store_frames
@@ -239,15 +239,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> int:
     """``main``, ending quietly when the reader of the output goes away (``| head``)."""
-    try:
-        code = main()
-        sys.stdout.flush()
-        return code
-    except BrokenPipeError:
-        # Python would print a traceback flushing stdout at exit: point it at nothing.
-        import os
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    return closed_pipe.run(main)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import counts, store
+from . import closed_pipe, counts, store
 from .errors import ImportRefused
 from .importer import import_files
 from .mapping import user_presets
@@ -146,15 +146,7 @@ def _warm_dashboard(engine) -> None:
 
 def run() -> int:
     """``main``, ending quietly when the reader of the output goes away (``| head``)."""
-    try:
-        code = main()
-        sys.stdout.flush()
-        return code
-    except BrokenPipeError:
-        # Python would print a traceback flushing stdout at exit: point it at nothing.
-        import os
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    return closed_pipe.run(main)
 
 
 if __name__ == "__main__":

@@ -36,26 +36,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def served_app(sample_db_copy):
-    url = sample_db_copy
+def serve(url: str, role: str, cache: str | None = None):
+    """The app served on loopback on ``url``'s store as ``role``: (process, base URL)."""
     port = free_port()
-    env = dict(os.environ, CADENCE_DB_URL=url, CADENCE_ROLE="owner")
+    env = dict(os.environ, CADENCE_DB_URL=url, CADENCE_ROLE=role)
+    if cache:
+        env["CADENCE_CACHE_DIR"] = cache
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
-                break
+                return server, base
         except OSError:
             time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("the app did not start: " + server.stdout.read().decode()[-2000:])
+    server.kill()
+    pytest.fail("the app did not start: " + server.stdout.read().decode()[-2000:])
+
+
+@pytest.fixture(scope="module")
+def served_app(sample_db_copy):
+    server, base = serve(sample_db_copy, "owner")
     yield base
     server.terminate()
     server.wait(timeout=30)

@@ -7,18 +7,13 @@ Needs Debian's chromium (`.ci/run` installs it); skipped with that reason withou
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.conftest import FIXTURES
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serve
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium "
                                 "(apt-get install chromium; .ci/run installs it)")
@@ -37,25 +32,6 @@ DRAWN = """() => {
     && shown('[data-testid="stPlotlyChart"]').every(c => c.querySelector('.main-svg'))
     && shown('[data-testid="stDataFrame"]').every(d => d.querySelector('canvas'));
 }"""
-
-
-def serve(url: str, role: str, cache: str):
-    port = free_port()
-    env = dict(os.environ, CADENCE_DB_URL=url, CADENCE_ROLE=role, CADENCE_CACHE_DIR=cache)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
-                return server, base
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    pytest.fail("the app did not start: " + server.stdout.read().decode()[-2000:])
 
 
 @pytest.fixture(scope="module")
