@@ -50,7 +50,12 @@ def click(at: AppTest, key: str) -> AppTest:
     return at
 
 
-def add_action(at: AppTest, form: str, text: str, owner: str | None) -> AppTest:
+def add_action(at: AppTest, topic: str, text: str, owner: str | None) -> AppTest:
+    """Add an action on a team's aging category (``topic``: "team|rank") or, with
+    ``topic`` "other", on the topic typed in the other form."""
+    form = "other" if topic == "other" else "review"
+    if form == "review":
+        at.selectbox(key="pick_review").set_value(topic)
     at.text_input(key=f"text_{form}").input(text)
     at.selectbox(key=f"owner_{form}").set_value(owner)
     return click(at, f"FormSubmitter:form_{form}-Add action")
@@ -82,6 +87,7 @@ def test_the_whole_loop_from_one_review_to_the_next_and_the_report(store_url):
     assert f"Infrastructure: {infra['aged_past_sla']} tickets aged past SLA of " \
         f"{infra['open']} open{waiting}" in texts(at)
     add_action(at, "Infrastructure|0", TRICKY, "Ravi Shah")
+    assert at.selectbox(key="pick_review").value == "Infrastructure|1"   # on to the next
     add_action(at, "Infrastructure|1", "Write the VPN runbook", "Sofia Martins")
     assert messages(at, "success") == ["Action added: it is stored when you save the review "
                                        "below."]
@@ -153,9 +159,20 @@ def test_bad_input_gets_a_plain_message(store_url):
                                        "technicians list: choose another owner and save "
                                        "again."]
     assert store.reviews_of_week(engine, "2026-11-09") == []
-    assert "Ravi Shah" not in at.selectbox(key="owner_Infrastructure|0").options
+    assert "Ravi Shah" not in at.selectbox(key="owner_review").options
     assert not at.exception
     engine.dispose()
+
+
+def test_a_team_pick_keeps_the_form_to_that_teams_categories(store_url):
+    at = page("2026-11-09")
+    at.selectbox(key="pick_review").set_value("Infrastructure|2").run()
+    at.selectbox(key="filter_team").set_value("Service Desk").run()      # not at review that week
+    assert not at.exception and not [s for s in at.selectbox if s.key == "pick_review"]
+    at.selectbox(key="filter_team").set_value("Infrastructure").run()
+    assert not at.exception
+    assert at.selectbox(key="pick_review").options == \
+        ["Infrastructure · Backup", "Infrastructure · Network", "Infrastructure · Server"]
 
 
 def test_peoples_words_are_shown_as_text(store_url):

@@ -37,13 +37,15 @@ def sample_store(sample_db_file):
     return sample_db_file, data, settings
 
 
-def run_page(monkeypatch, path, role=None, **params) -> AppTest:
+def run_page(monkeypatch, path, role=None, tab=None, **params) -> AppTest:
     monkeypatch.setenv("CADENCE_DB_URL", f"sqlite:///{path}")
     at = AppTest.from_file(PAGE, default_timeout=180)
     at.query_params["week"] = params.pop("week", WEEK)
     at.query_params.update(params)
     if role:
         at.session_state["role_override"] = role
+    if tab:   # the drill-down tab a person opened (the tabs keep it in the session)
+        at.session_state["weekly_drill"] = tab
     at.run()
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["Weekly review"]
@@ -122,12 +124,28 @@ def test_technician_sees_no_margin(sample_store, monkeypatch):
 
 def test_drill_down_lists_the_aged_tickets(sample_store, monkeypatch):
     path, _, _ = sample_store
-    at = run_page(monkeypatch, path)
+    at = run_page(monkeypatch, path, tab="Tickets behind these numbers")
     at.selectbox(key="drill").set_value("Aged past SLA: Infrastructure").run()
     assert not at.exception
     rows = frame_with(at, "done")
     assert len(rows) == 21 and (rows["team"] == "Infrastructure").all()
     assert rows["done"].isna().all()
+
+
+@pytest.mark.parametrize("tab, shows, hides", [
+    (None, "response_target_hours", ("comment", "hours_left", "done")),
+    ("About to breach", "hours_left", ("comment", "response_target_hours", "done")),
+    ("Negative CSAT comments", "comment", ("hours_left", "response_target_hours", "done")),
+    ("Tickets behind these numbers", "done", ("comment", "hours_left")),
+])
+def test_only_the_open_drill_down_is_drawn(sample_store, monkeypatch, tab, shows, hides):
+    path, _, _ = sample_store
+    at = run_page(monkeypatch, path, tab=tab)
+    columns = [set(d.value.columns) for d in at.dataframe]
+    assert any(shows in c for c in columns), tab
+    assert not any(h in c for c in columns for h in hides), tab
+    assert len(at.metric) == 5 and len(at.get("plotly_chart")) == 1   # always above the tabs
+    assert any(s.key == "drill" for s in at.selectbox) == (shows == "done")
 
 
 def test_comments_are_shown_as_text(sample_store, monkeypatch, tmp_path):
@@ -144,7 +162,7 @@ def test_comments_are_shown_as_text(sample_store, monkeypatch, tmp_path):
             responded_at=pd.Timestamp("2026-11-19 09:30").to_pydatetime(), score_raw="1",
             scale="5", rating="negative", comment=comment))
     engine.dispose()
-    at = run_page(monkeypatch, path)
+    at = run_page(monkeypatch, path, tab="Negative CSAT comments")
     comments = frame_with(at, "comment")
     assert comment in comments["comment"].tolist()
     assert comments["responded_at"].iloc[0] == pd.Timestamp("2026-11-19 09:30")
@@ -156,26 +174,23 @@ def test_comments_are_shown_as_text(sample_store, monkeypatch, tmp_path):
 def trend() -> pd.DataFrame:
     return pd.DataFrame({"week": ["2026-11-02", "2026-11-09"], "opened": [5, 7],
                          "closed": [4, 6], "open_at_end": [10, 11],
-                         **{b: [2, 1 + i] for i, b in enumerate(AGE_BUCKETS)}})
+                         **dict(zip(AGE_BUCKETS, ([2, 1], [2, 2], [2, 3], [2, 4], [2, 1])))})
 
 
 def test_backlog_figure(trend):
     fig = wf.backlog_figure(trend)
-    assert [(t.type, t.name) for t in fig.data] == [
-        ("bar", "Opened"), ("bar", "Closed"), ("scatter", "Open at end")]
-    assert list(fig.data[0].y) == [5, 7] and list(fig.data[2].y) == [10, 11]
-    assert list(fig.data[1].x) == ["2026-11-02", "2026-11-09"]
-    assert fig.layout.xaxis.title.text == "Week (starting Monday)"
-    assert fig.layout.yaxis.title.text == "Tickets"
-    assert fig.layout.barmode == "group"
-
-
-def test_age_figure(trend):
-    fig = wf.age_figure(trend.iloc[-1])
-    assert [t.name for t in fig.data] == ["0–2 d", "3–7 d", "8–14 d", "15–30 d", "over 30 d"]
-    assert [t.x[0] for t in fig.data] == [1, 2, 3, 4, 5]
+    assert [(t.type, t.name, t.yaxis) for t in fig.data] == [
+        ("scatter", "Opened", "y"), ("scatter", "Closed", "y"),          # the flow, above
+        ("bar", "0–2 d", "y2"), ("bar", "3–7 d", "y2"), ("bar", "8–14 d", "y2"),
+        ("bar", "15–30 d", "y2"), ("bar", "over 30 d", "y2")]            # the backlog, below
+    assert list(fig.data[0].y) == [5, 7] and list(fig.data[1].y) == [4, 6]
+    # each week's bar adds up to what was open at its end, oldest on top
+    stacked = [sum(t.y[i] for t in fig.data[2:]) for i in range(len(trend))]
+    assert stacked == trend["open_at_end"].tolist() and list(fig.data[6].y) == [2, 1]
+    assert list(fig.data[2].x) == ["2026-11-02", "2026-11-09"]
+    assert fig.layout.xaxis2.title.text == "Week (starting Monday)"
+    assert fig.layout.yaxis.title.text == fig.layout.yaxis2.title.text == "Tickets"
     assert fig.layout.barmode == "stack"
-    assert fig.layout.xaxis.title.text == "Tickets open at the end of the week"
 
 
 def test_aged_table_and_status_colours():
@@ -258,3 +273,30 @@ def test_opens_on_the_latest_week_without_a_url(sample_store, monkeypatch):
     at = AppTest.from_file(PAGE, default_timeout=180).run()
     assert not at.exception
     assert at.query_params["week"] == WEEK
+
+
+# ---------------------------------------------------------------------------- ahead of a pick
+def test_the_other_teams_are_computed_ahead_and_a_pick_reads_them(sample_store, monkeypatch):
+    """After the desk's run, a background thread fills every other team's parts; a pick then
+    reads what a fresh builder computes for that team (a cache miss would fail here: the
+    stand-in builder has no parts)."""
+    from pages._lib import weekly_parts
+
+    path, data, settings = sample_store
+    monkeypatch.setenv("CADENCE_DB_URL", f"sqlite:///{path}")
+    week = pd.Timestamp(WEEK)
+    teams = sorted(data.tickets["team_key"].dropna().unique())
+    desk = weekly_parts.weekly_review(data, settings, week, None, None)
+    thread = weekly_parts.warm_other_teams(data, settings, desk, teams, ("flow",))
+    thread.join(timeout=300)
+    assert not thread.is_alive()
+    assert weekly_parts.warm_other_teams(data, settings, desk, teams, ("flow",)) is None
+    for team in teams:
+        key = desk.cache_key[:-3] + (team, None, desk.at)
+        cached = weekly_parts._headline(object(), key)
+        fresh = WeeklyReview(data, week + pd.Timedelta(days=6), settings, team=team,
+                             at=desk.at)
+        pd.testing.assert_frame_equal(cached["trend"], fresh.trend)
+        pd.testing.assert_frame_equal(cached["teams"], fresh.teams)
+        assert cached["aged_series"] == fresh.aged_series, team
+        pd.testing.assert_frame_equal(weekly_parts._drill(object(), key, "flow"), fresh.flow)

@@ -199,11 +199,15 @@ def as_reviewed(engine, week: pd.Timestamp, team: str | None, today: dict,
 
 
 # ---------------------------------------------------------------------------- 3. new actions
-def _add(draft_key: tuple, form: str, team: str | None, category: str | None) -> None:
+def _add(draft_key: tuple, form: str, topics: dict[str, tuple[str, str]] | None) -> None:
+    """Add the form's action to the drafts. ``topics``: the review form's choices (an id per
+    team at review and aging category: (team, category)); None: another topic, typed in."""
     s = st.session_state
-    if category is None:   # another topic: the team and topic come from the form
+    if topics is None:   # another topic: the team and topic come from the form
         chosen = s.get(f"team_{form}") or DESK
         team, category = ("" if chosen == DESK else chosen), s.get(f"topic_{form}", "")
+    else:
+        team, category = topics.get(s.get(f"pick_{form}"), ("", ""))
     due = periods.week_start(pd.Timestamp(s[f"due_{form}"])).date()
     try:
         action = store.check_action(store.NewAction(team or "", category or "",
@@ -213,31 +217,41 @@ def _add(draft_key: tuple, form: str, team: str | None, category: str | None) ->
         return _say("new", "warning", str(refused))
     _drafts(*draft_key).append(action)
     s[f"text_{form}"], s[f"owner_{form}"] = "", None
+    if topics is not None:   # on to the next category: each one wants an owner
+        ids = list(topics)
+        at = ids.index(s[f"pick_{form}"]) if s.get(f"pick_{form}") in ids else -1
+        s[f"pick_{form}"] = ids[(at + 1) % len(ids)]
     _say("new", "success", "Action added: it is stored when you save the review below.")
 
 
-def _form(form: str, draft_key: tuple, names: list[str], due, team=None, category=None,
-          heading: str = "", teams: list[str] | None = None) -> None:
+def _form(form: str, draft_key: tuple, names: list[str], due,
+          topics: dict[str, tuple[str, str]] | None = None,
+          teams: list[str] | None = None) -> None:
+    """One action form: on a team's aging category (``topics``), or on another topic."""
     with st.form(f"form_{form}"):
-        if heading:
-            st.text(heading)
-        if category is None:
+        if topics is None:
             st.selectbox("Team", [DESK, *(teams or [])], key=f"team_{form}")
             st.text_input("Topic", key=f"topic_{form}",
                           placeholder="A reopen pattern, a CSAT theme...")
+        else:
+            st.selectbox("Aging category", list(topics), key=f"pick_{form}",
+                         format_func=lambda id_: "{} · {}".format(*topics[id_]))
         st.text_input("Action", key=f"text_{form}",
                       placeholder="Fix the checklist, script or KB article behind it")
-        st.selectbox("Owner", names, index=None, key=f"owner_{form}",
-                     placeholder="Choose a technician")
-        st.date_input("Due in the week of", value=due, key=f"due_{form}", format="YYYY-MM-DD")
+        owner, when = st.columns(2)
+        owner.selectbox("Owner", names, index=None, key=f"owner_{form}",
+                        placeholder="Choose a technician")
+        when.date_input("Due in the week of", value=due, key=f"due_{form}",
+                        format="YYYY-MM-DD")
         st.form_submit_button("Add action", icon=":material/add:", on_click=_add,
-                              args=(draft_key, form, team, category))
+                              args=(draft_key, form, topics))
 
 
 def new_actions(teams: pd.DataFrame, technicians: pd.DataFrame, week: pd.Timestamp,
                 team: str | None, all_teams: list[str]) -> None:
-    """For each team at review, its top aging categories, each with "add action"; and
-    an action on another topic."""
+    """The teams at review with their top aging categories, one form to give each category
+    an action and an owner, and an action on another topic. One form, not one per
+    category: a team pick redraws a handful of fields, not dozens."""
     st.subheader("Actions for the teams at review")
     _show("new")
     names = owners(technicians)
@@ -246,17 +260,17 @@ def new_actions(teams: pd.DataFrame, technicians: pd.DataFrame, week: pd.Timesta
         return
     draft_key, due = (week, team), (week + periods.WEEK).date()
     at_review = teams.loc[teams["status"] == "review"]
+    topics = {f"{row['team']}|{i}": (row["team"], category)
+              for row in at_review.to_dict("records")
+              for i, category in enumerate(row["top_categories"])}
     if at_review.empty:
         st.caption("No team is at review this week.")
     for row in at_review.to_dict("records"):
         waiting = f", {row['waiting']} waiting" if row.get("waiting") else ""
         st.text(f"{row['team']}: {row['aged_past_sla']} tickets aged past SLA of "
                 f"{row['open']} open{waiting}")
-        columns = st.columns(3)
-        for i, category in enumerate(row["top_categories"]):
-            with columns[i % 3]:
-                _form(f"{row['team']}|{i}", draft_key, names, due, row["team"], category,
-                      heading=f"Aging category {i + 1}: {category}")
+    if topics:
+        _form("review", draft_key, names, due, topics=topics)
     with st.expander("An action on another topic", icon=":material/add_task:"):
         _form("other", draft_key, names, due, teams=all_teams)
 

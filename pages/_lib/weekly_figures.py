@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from kpi.backlog import AGE_BUCKETS
 
@@ -12,37 +13,36 @@ OPENED, CLOSED, LINE = "#1f6feb", "#8fbf6a", "#1f2328"
 OK, REVIEW = "#1a7f37", "#cf222e"
 AGE_LABELS = dict(zip(AGE_BUCKETS, ("0–2 d", "3–7 d", "8–14 d", "15–30 d", "over 30 d")))
 AGE_COLOURS = ("#c6e48b", "#7bc96f", "#f2cc60", "#f0883e", "#cf222e")
-_LAYOUT = dict(height=340, margin=dict(l=10, r=10, t=30, b=10),
-               legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+_LAYOUT = dict(height=460, margin=dict(l=10, r=10, t=60, b=10),
+               legend=dict(orientation="h", yanchor="bottom", y=1.08, x=0))
 
 
 # ---------------------------------------------------------------------------- figures
 def backlog_figure(trend: pd.DataFrame) -> go.Figure:
-    """Opened and closed bars and the open-at-end line, one point per week
-    (``kpi.backlog.backlog_trend`` output)."""
-    fig = go.Figure()
-    fig.add_bar(x=trend["week"], y=trend["opened"], name="Opened", marker_color=OPENED)
-    fig.add_bar(x=trend["week"], y=trend["closed"], name="Closed", marker_color=CLOSED)
-    fig.add_scatter(x=trend["week"], y=trend["open_at_end"], name="Open at end",
-                    mode="lines+markers", line=dict(color=LINE, width=3))
-    fig.update_layout(barmode="group", xaxis_title="Week (starting Monday)",
-                      yaxis_title="Tickets", hovermode="x unified", **_LAYOUT)
-    fig.update_xaxes(type="category")
-    return fig
-
-
-def age_figure(week: pd.Series) -> go.Figure:
-    """Age buckets of the tickets open at the end of one week (a ``backlog_trend`` row):
-    one horizontal stacked bar, youngest on the left."""
-    fig = go.Figure()
+    """The backlog trend in one figure of two panels sharing the weeks
+    (``kpi.backlog.backlog_trend`` output): above, the tickets opened and closed in each
+    week; below, what was open at the end of each week, split by age (youngest at the
+    bottom, so a growing top band is a backlog getting older). Two panels, not one axis: a
+    week's flow is often larger than the standing backlog and would flatten it. One figure,
+    not a trend chart and an age chart: every week's age is seen, not only the last one's,
+    and a filter pick draws one chart fewer."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.4, 0.6],
+                        vertical_spacing=0.1,
+                        subplot_titles=("Opened and closed in the week",
+                                        "Open at the end of the week, by age"))
+    fig.add_scatter(x=trend["week"], y=trend["opened"], name="Opened", mode="lines+markers",
+                    line=dict(color=OPENED, width=2), row=1, col=1)
+    fig.add_scatter(x=trend["week"], y=trend["closed"], name="Closed", mode="lines+markers",
+                    line=dict(color=LINE, width=2, dash="dot"), row=1, col=1)
     for bucket, colour in zip(AGE_BUCKETS, AGE_COLOURS):
-        fig.add_bar(y=["Open at end"], x=[int(week[bucket])], name=AGE_LABELS[bucket],
-                    orientation="h", marker_color=colour, text=[int(week[bucket])],
-                    textposition="inside")
-    fig.update_layout(barmode="stack", xaxis_title="Tickets open at the end of the week",
-                      yaxis_title=None, **{**_LAYOUT, "height": 180})
-    fig.update_layout(legend_traceorder="normal")
-    fig.update_yaxes(showticklabels=False)
+        fig.add_bar(x=trend["week"], y=trend[bucket], name=AGE_LABELS[bucket],
+                    marker_color=colour, row=2, col=1)
+    fig.update_layout(barmode="stack", hovermode="x unified", legend_traceorder="normal",
+                      **_LAYOUT)
+    fig.update_annotations(font_size=13, x=0, xanchor="left")
+    fig.update_xaxes(type="category")
+    fig.update_xaxes(title_text="Week (starting Monday)", row=2, col=1)
+    fig.update_yaxes(title_text="Tickets", rangemode="tozero")
     return fig
 
 
@@ -58,7 +58,7 @@ def aged_table(teams: pd.DataFrame) -> pd.DataFrame:
 # The aged table's headers as people read them (the page gives the categories their room).
 AGED_COLUMNS = {
     "team": "Team", "open": "Open", "aged past SLA": "Aged past SLA", "waiting": "Waiting",
-    "status": "Status"}
+    "status": "Status", "top aging categories": "Top aging categories"}
 
 
 def status_colour(status: str) -> str:

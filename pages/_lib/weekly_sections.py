@@ -28,10 +28,11 @@ def card(col, key: str, value: str, series, change, unit: str = "", note: str = 
                help=f"{m.how} {more}".strip(), delta_description=note)
 
 
-def headline_cards(n: dict, months: pd.DataFrame, reprice: list[int], money: bool) -> None:
+def headline_cards(review, money: bool) -> None:
     """CSAT, backlog, margin (the owner's; others see tickets closed), aged past SLA,
-    clients to reprice: each with its week-over-week change and its 12-week line."""
-    trend, cs = n["trend"], n["csat"]
+    clients to reprice: each with its week-over-week change and its 12-week line, from the
+    weekly review builder (``kpi.weekly.WeeklyReview``)."""
+    trend, cs, months, reprice = review.trend, review.csat, review.months, review.reprice_series
     this, last = trend.iloc[-1], trend.iloc[-2]
     c = st.columns(5)
     p = cs["percent_positive"].tolist()
@@ -51,14 +52,14 @@ def headline_cards(n: dict, months: pd.DataFrame, reprice: list[int], money: boo
     else:
         card(c[2], "closed", count(this["closed"]), trend["closed"],
              this["closed"] - last["closed"])
-    ag = n["aged_series"]
+    ag = review.aged_series
     card(c[3], "aged_past_sla", count(ag[-1]), ag, ag[-1] - ag[-2])
     if money:   # a commercial card: for the roles that see money
         card(c[4], "reprice_clients", count(reprice[-1]), reprice, reprice[-1] - reprice[-2],
              note="all clients",
              more="Tiers compare clients with each other, so this count ignores the filters.")
     else:
-        waiting = int(n["teams"]["waiting"].sum()) if len(n["teams"]) else 0
+        waiting = int(review.teams["waiting"].sum()) if len(review.teams) else 0
         c[4].metric(METRICS["waiting"].label, count(waiting), border=True,
                     help=METRICS["waiting"].how)
 
@@ -67,8 +68,9 @@ def flow_and_speed(flow: pd.DataFrame, speed: pd.DataFrame, sla: pd.DataFrame) -
     """Opened, closed, reopened and escalated per week; this week's median times per
     priority beside the SLA targets and compliance (``kpi.flow``; ``sla``: the compliance
     by priority, which says whose verdict judged the resolutions)."""
-    left, right = st.columns([1, 2])
-    with left:
+    # One above the other, each the tab's full width: side by side cut off their columns.
+    flow_part, speed_part = st.container(), st.container()
+    with flow_part:
         st.subheader("Ticket flow")
         st.caption("Per week. Closed: done in the week, cancelled ones aside; reopened and "
                    "escalated: of those, the ones the PSA counts as reopened or passed to "
@@ -79,7 +81,7 @@ def flow_and_speed(flow: pd.DataFrame, speed: pd.DataFrame, sla: pd.DataFrame) -
         st.dataframe(shown, hide_index=True, placeholder="–", column_config=column_config(
             shown.columns, **{c: st.column_config.TextColumn(label(c))
                               for c in ("reopened", "escalated")}))
-    with right:
+    with speed_part:
         st.subheader("Speed beside the SLA, this week")
         psa = int(sla["resolution_psa_n"].sum()) if "resolution_psa_n" in sla else 0
         verdict = (f" Resolution on time: the PSA's own verdict for {psa:,} of "
@@ -89,3 +91,34 @@ def flow_and_speed(flow: pd.DataFrame, speed: pd.DataFrame, sla: pd.DataFrame) -
                    "target, counted in business hours unless the SLA clock is 24x7, and "
                    "the share on time." + verdict)
         st.dataframe(speed, hide_index=True, placeholder="–", column_config=column_config(speed.columns))
+
+
+BREACH_FIRST = ["ticket_id", "priority", "due", "hours_left", "team", "assignee", "client",
+                "summary", "source_system"]   # what a person needs first, on screen
+
+
+def about_to_breach(breach: pd.DataFrame, at: pd.Timestamp, cutoff: pd.Timestamp) -> None:
+    st.caption(f"Open tickets due before the close of the next working day, judged at "
+               f"{at:%a %d %b %H:%M} "
+               f"({'now: the week is still running' if at < cutoff else 'the week cut-off'}).")
+    st.dataframe(breach[BREACH_FIRST], hide_index=True, placeholder="–",
+                 column_config=column_config(
+                     BREACH_FIRST, "tickets", dates={"due": "datetime"},
+                     summary=st.column_config.TextColumn("Summary", width="large")))
+
+
+def negative_comments(comments: pd.DataFrame) -> None:
+    st.caption("Negative CSAT comments of this week and the week before.")
+    st.dataframe(comments, hide_index=True, placeholder="–", column_config=column_config(
+        comments.columns, "csat_responses",
+        comment=st.column_config.TextColumn("Comment", width="large")))
+
+
+def tickets_behind(review, teams: pd.DataFrame, choices: dict[str, str]) -> None:
+    """The tickets behind a number: opened, closed, open at the end, or a team's aged."""
+    options = {**choices, **{f"Aged past SLA: {t}": f"aged:{t}"
+                             for t in teams.loc[teams["aged_past_sla"] > 0, "team"]}}
+    shown = st.selectbox("Show the tickets", list(options), key="drill")
+    behind = review.tickets_behind(options[shown])
+    st.dataframe(behind, hide_index=True, placeholder="–", column_config=column_config(
+        behind.columns, "tickets", dates={"done": "datetime"}))
