@@ -89,6 +89,14 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
     Metric("resolution_median_hours", "Time to resolution", "hours", False,
            "Median clock hours from a ticket's creation to its resolution (else close), over "
            "the tickets done in the period; cancelled ones left out."),
+    Metric("response_median_sla_hours", "Time to first response (SLA clock)", "hours", False,
+           "Median hours from a ticket's creation to its first response counted on the SLA "
+           "clock (business hours unless the clock is 24x7), the clock of the target beside "
+           "it; over the tickets first responded to in the period."),
+    Metric("resolution_median_sla_hours", "Time to resolution (SLA clock)", "hours", False,
+           "Median hours from a ticket's creation to its resolution (else close) counted on "
+           "the SLA clock, the clock of the target beside it; over the tickets done in the "
+           "period, cancelled ones left out."),
     Metric("reopened", "Reopened", "count", False,
            "Of the tickets done in the week, those the PSA counts as reopened at least once."),
     Metric("escalated", "Escalated", "count", False,

@@ -28,6 +28,7 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAY_NS = 86_400 * 10**9
 _MIN_NS = 60 * 10**9
 _NAT = np.iinfo("int64").min
+_HOUR_NS = 3600 * 10**9
 
 
 def _minutes(clock: str) -> int:
@@ -115,6 +116,27 @@ def add_business_hours(start: pd.Series, hours: pd.Series, settings: dict) -> pd
     due = np.maximum(cal.from_business(target), t)
     out[ok] = due.view("datetime64[ns]")
     return out
+
+
+def sla_hours(start: pd.Series, end: pd.Series, settings: dict) -> pd.Series:
+    """Hours from ``start`` to ``end`` on the SLA clock (business hours under the
+    business clock, else clock hours), never below 0; NaN where either is missing."""
+    s, e = ns(pd.Series(start)), ns(pd.Series(end))
+    ok = (s != _NAT) & (e != _NAT)
+    hours = np.full(len(s), np.nan)
+    sla = settings["sla"]
+    if ok.any():
+        s_ok, e_ok = s[ok], e[ok]
+        if sla["clock"] != "24x7" and sla["business_days"]:
+            first = min(s_ok.min(), e_ok.min()) // _DAY_NS
+            last = max(s_ok.max(), e_ok.max()) // _DAY_NS
+            cal = BusinessCalendar(settings, np.datetime64(int(first), "D"),
+                                   int(last - first) + 2)
+            elapsed = cal.to_business(e_ok) - cal.to_business(s_ok)
+        else:
+            elapsed = e_ok - s_ok
+        hours[ok] = np.maximum(elapsed, 0) / _HOUR_NS
+    return pd.Series(hours, index=pd.Series(start).index, dtype="float64")
 
 
 def add_clock_hours(start: pd.Series, hours: pd.Series) -> pd.Series:

@@ -37,7 +37,7 @@ import pandas as pd
 from . import aged, breach
 from .backlog import open_at
 from .frames import Frames, ns
-from .sla_clock import BusinessCalendar
+from .sla_clock import BusinessCalendar, sla_hours
 
 URGENT = ("P1", "P2")
 UNASSIGNED = "(unassigned)"
@@ -46,30 +46,6 @@ PAST_DUE_COLUMNS = [*TICKET, "due", "hours_over"]
 NEW_COLUMNS = [*TICKET, "created_at", "status"]
 WAITING_COLUMNS = [*TICKET, "status", "created_at"]
 COUNTS = ["past_due", "due_soon", "new_urgent", "waiting"]
-_HOUR_NS = 3600 * 10**9
-_DAY_NS = 86_400 * 10**9
-_NAT = np.iinfo("int64").min
-
-
-def sla_hours(start: pd.Series, end: pd.Series, settings: dict) -> pd.Series:
-    """Hours from ``start`` to ``end`` on the SLA clock (business hours under the
-    business clock, else clock hours), never below 0; NaN where either is missing."""
-    s, e = ns(pd.Series(start)), ns(pd.Series(end))
-    ok = (s != _NAT) & (e != _NAT)
-    hours = np.full(len(s), np.nan)
-    sla = settings["sla"]
-    if ok.any():
-        s_ok, e_ok = s[ok], e[ok]
-        if sla["clock"] != "24x7" and sla["business_days"]:
-            first = min(s_ok.min(), e_ok.min()) // _DAY_NS
-            last = max(s_ok.max(), e_ok.max()) // _DAY_NS
-            cal = BusinessCalendar(settings, np.datetime64(int(first), "D"),
-                                   int(last - first) + 2)
-            elapsed = cal.to_business(e_ok) - cal.to_business(s_ok)
-        else:
-            elapsed = e_ok - s_ok
-        hours[ok] = np.maximum(elapsed, 0) / _HOUR_NS
-    return pd.Series(hours, index=pd.Series(start).index, dtype="float64")
 
 
 def last_working_day(now, settings: dict) -> pd.Timestamp:

@@ -101,7 +101,7 @@ class WeeklyReview:
     @cached_property
     def times(self) -> pd.DataFrame:
         """Median hours to first response and to resolution by priority, this week."""
-        return flow.time_to(self.view, self.week, self.cutoff)
+        return flow.time_to(self.view, self.week, self.cutoff, self.settings)
 
     @cached_property
     def compliance(self) -> pd.DataFrame:

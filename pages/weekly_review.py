@@ -62,7 +62,7 @@ flow_tab, breach_tab, comments_tab, behind_tab = st.tabs(list(TABS), key="weekly
                                                         on_change="rerun")
 if flow_tab.open:
     with flow_tab:
-        ws.flow_and_speed(*drill(review, *TABS["Flow and speed"]))
+        ws.flow_and_speed(*drill(review, *TABS["Flow and speed"]), settings["sla"]["clock"])
 if breach_tab.open:
     with breach_tab:
         ws.about_to_breach(*drill(review, "breach"), review.at, cut)

@@ -49,7 +49,7 @@ SPEED = pd.DataFrame([
 
 def speed(start, end) -> pd.DataFrame:
     data, settings = frames(tickets=SPEED), settings_mod.load()
-    return flow.beside_sla(flow.time_to(data, start, end),
+    return flow.beside_sla(flow.time_to(data, start, end, settings),
                            compliance.sla_compliance(data, start, end, settings), settings)
 
 
@@ -61,37 +61,47 @@ def test_speed_beside_the_sla_hand_worked():
     # P1: responses 1.5, 65, 0.5 h -> median 1.5; resolution 24 h. On the business clock
     # (Mon-Fri 08-17) only s3 answered within 1 h (s1 due 10:00, s2 due Fri 17:00): 1 of 3;
     # s1 was due Mon 13:00 (4 h) and resolved Tuesday: 0 of 1.
+    # On the SLA clock: s1 answered in 1.5 h, s2 in 2 h (Fri 16-17, Mon 08-09), s3 in
+    # 0.5 h -> 1.5; s1 resolved in 9 h (Mon 09-17, Tue 08-09).
     assert rows["P1"] == {"priority": "P1", "response_n": 3, "response_median_hours": 1.5,
+                          "response_median_sla_hours": 1.5,
                           "response_target_hours": 1.0, "response_percent": 100 / 3,
                           "resolution_n": 1, "resolution_median_hours": 24.0,
+                          "resolution_median_sla_hours": 9.0,
                           "resolution_target_hours": 4.0, "resolution_percent": 0.0}
     # No priority: held to P3's targets; due Mon 16:00 + 4 business h = Tue 11:00, answered
     # Tue 08:00: on time.
     assert rows["(no priority)"] == {
         "priority": "(no priority)", "response_n": 1, "response_median_hours": 16.0,
+        "response_median_sla_hours": 1.0,   # Mon 16-17: the night doesn't count
         "response_target_hours": 4.0, "response_percent": 100.0, "resolution_n": 0,
-        "resolution_median_hours": None, "resolution_target_hours": 24.0,
-        "resolution_percent": None}
+        "resolution_median_hours": None, "resolution_median_sla_hours": None,
+        "resolution_target_hours": 24.0, "resolution_percent": None}
     # P3: s5 answered "before" creation (0 h, on time); resolved in 24 clock hours, due
     # Wed 08:00 + 24 business h = Fri 14:00: on time. s6 cancelled: no resolution.
     assert (rows["P3"]["response_median_hours"], rows["P3"]["resolution_n"],
             rows["P3"]["resolution_percent"]) == (0.0, 1, 100.0)
+    # ... in 9 business hours (Wed 08-17): well within 24, though 24 clock hours passed
+    assert (rows["P3"]["response_median_sla_hours"],
+            rows["P3"]["resolution_median_sla_hours"]) == (0.0, 9.0)
     # All: responses 0, 0.5, 1.5, 16, 65 -> 1.5; on time s3 s4 s5 of five = 60 %;
     # resolutions 24, 24 -> 24; on time s5 of s1 s5 = 50 %; no single target.
     assert rows["All priorities"] == {
         "priority": "All priorities", "response_n": 5, "response_median_hours": 1.5,
+        "response_median_sla_hours": 1.0,   # 0, 0.5, 1, 1.5, 2
         "response_target_hours": None, "response_percent": 60.0, "resolution_n": 2,
-        "resolution_median_hours": 24.0, "resolution_target_hours": None,
-        "resolution_percent": 50.0}
+        "resolution_median_hours": 24.0, "resolution_median_sla_hours": 9.0,
+        "resolution_target_hours": None, "resolution_percent": 50.0}
 
 
 def test_speed_of_an_empty_week():
     got = speed(T("2026-12-07"), T("2026-12-14"))
     assert got.to_dict("records") == [{
         "priority": "All priorities", "response_n": 0, "response_median_hours": None,
+        "response_median_sla_hours": None,
         "response_target_hours": None, "response_percent": None, "resolution_n": 0,
-        "resolution_median_hours": None, "resolution_target_hours": None,
-        "resolution_percent": None}]
+        "resolution_median_hours": None, "resolution_median_sla_hours": None,
+        "resolution_target_hours": None, "resolution_percent": None}]
 
 
 @hsettings(max_examples=40, deadline=None)

@@ -272,11 +272,14 @@ def test_speed_sits_beside_the_sla_and_says_whose_verdict(store_url):
     data = kpi_frames.make(store_frames.read(engine), settings).as_known_at("2026-11-23")
     engine.dispose()
     sla = compliance.sla_compliance(data, "2026-11-16", "2026-11-23", settings, basis=True)
-    expected = flow.beside_sla(flow.time_to(data, "2026-11-16", "2026-11-23"), sla, settings)
+    expected = flow.beside_sla(flow.time_to(data, "2026-11-16", "2026-11-23", settings), sla,
+                               settings)
     at = page("2026-11-16")
     shown = next(d.value for d in at.dataframe if "response_target_hours" in d.value.columns)
     assert shown["priority"].tolist() == expected["priority"].tolist()
     assert shown["response_n"].tolist() == expected["response_n"].tolist()
+    assert shown["resolution_median_sla_hours"].tolist() == \
+        expected["resolution_median_sla_hours"].tolist()
     psa, n = int(sla["resolution_psa_n"].sum()), int(sla["resolution_n"].sum())
     assert psa > 0   # the sample's HaloPSA tickets carry the PSA's verdict
     assert any(f"the PSA's own verdict for {psa:,} of {n:,} tickets" in c.value
