@@ -221,7 +221,7 @@ def test_two_browsers_saving_one_week_both_keep_their_actions(backend, store_url
     engine.dispose()
 
 
-def test_technicians_see_their_own_teams_actions_read_only(store_url):
+def test_technicians_see_their_own_teams_actions_read_only(store_url, monkeypatch):
     engine = store.connect(store_url)
     store.save_review(engine, "2026-11-09", "", "Dana", {}, "", [
         store.NewAction("Infrastructure", "Backup", "Fix the backup job", "Ravi Shah",
@@ -234,9 +234,18 @@ def test_technicians_see_their_own_teams_actions_read_only(store_url):
     assert table["action"].tolist() == ["Fix the backup job"]
     assert not at.button and not at.text_input and not at.text_area   # nothing to edit
     assert "Actions for the teams at review" not in [s.value for s in at.subheader]
+    # Without sign-in, whoever is at this computer says who they are...
     stranger = page("2026-11-16", role="technician", user="Pat Unknown")
+    assert "Infrastructure: 1 open action(s)" not in texts(stranger)
+    stranger.selectbox(key="local_technician").set_value("Sofia Martins").run()
+    assert "Infrastructure: 1 open action(s)" in texts(stranger)
+    assert not stranger.button and not stranger.text_input   # still nothing to edit
+    # ... with sign-in, the name comes from the identity provider and nobody picks another
+    monkeypatch.setattr("pages._lib.review_meeting.auth_configured", lambda: True)
+    signed_in = page("2026-11-16", role="technician", user="Pat Unknown")
     assert any("can't find Pat Unknown in the technicians list" in m
-               for m in messages(stranger, "info"))
+               for m in messages(signed_in, "info"))
+    assert not [s for s in signed_in.selectbox if s.key == "local_technician"]
     owner = page("2026-11-16", role="owner")
     assert [b.label for b in owner.button][:3] == ["Confirm done",
                                                   "Carry over to the week of 23 Nov", "Drop"]

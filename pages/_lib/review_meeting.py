@@ -18,6 +18,7 @@ from kpi import formats, meeting, periods
 from kpi.render.actions import DESK
 from loaders import store
 
+from .access import auth_configured
 from .formats import plain
 
 MESSAGES = "review_messages"
@@ -163,6 +164,18 @@ def team_actions(engine, technicians: pd.DataFrame, user: str) -> None:
     """A technician's view: their own team's actions, read only."""
     st.subheader("Your team's actions")
     team = own_team(technicians, user)
+    if team is None and not auth_configured() and owners(technicians):
+        # Local mode has no sign-in: the name is the computer's user name, which is rarely
+        # the one in the PSA. The one person at this computer says who they are.
+        chosen = st.selectbox("You are", owners(technicians), index=None,
+                              key="local_technician",
+                              placeholder="Choose your name in the technicians list")
+        st.caption(f"Cadence runs without sign-in here and knows you as {plain(user)}; "
+                   "set CADENCE_USER to your name as the technicians list has it to skip "
+                   "this.")
+        if chosen is None:
+            return
+        team = own_team(technicians, chosen)
     if team is None:
         st.info(f"Cadence can't find {plain(user)} in the technicians list, so it can't tell "
                 "your team. Ask a manager to add you to the technicians export, with your "
