@@ -36,7 +36,7 @@ import pandas as pd
 
 from . import aged, breach
 from .backlog import open_at
-from .frames import Frames, ns
+from .frames import Frames
 from .sla_clock import BusinessCalendar, sla_hours
 
 URGENT = ("P1", "P2")

@@ -3,50 +3,16 @@ as Excel and PDF, for the client or for the team's preparation. Layout only; tex
 the data goes through st.dataframe / st.text, never markdown."""
 from __future__ import annotations
 
-import io
-
 import plotly.express as px
 import streamlit as st
 
-from kpi import qbr
 from kpi.render import pack as shown
-from kpi.render.pdf import to_pdf
-from kpi.render.xlsx import to_workbook
-from loaders import settings as settings_mod
 from pages._lib.access import can_see_money, page_setup
 from pages._lib.empty_states import missing
-from pages._lib.store_cache import frames_and_settings, get_engine, store_key
+from pages._lib.qbr_parts import choices, files_for, pack_for
+from pages._lib.store_cache import frames_and_settings, store_key
 
 AUDIENCE = {"client": "Client (to hand over)", "internal": "Internal (preparation)"}
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def choices(_frames, _settings, key: tuple) -> tuple[list[str], list[str], str | None]:
-    """Clients, quarters with data and the default quarter, per store version."""
-    quarters = qbr.quarters_with_data(_frames)
-    return (qbr.clients(_frames, _settings), quarters,
-            qbr.default_quarter(_frames) if quarters else None)
-
-
-@st.cache_data(show_spinner="Building the pack...", max_entries=32)
-def pack_for(_frames, _settings, key: tuple) -> dict:
-    """The pack of (store version, client, quarter, audience, with money)."""
-    *_, client, quarter, audience, with_money = key
-    pack = qbr.build_pack(_frames, client, quarter, _settings, audience)
-    return pack if with_money else qbr.without_money(pack)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def files_for(_pack, _settings, key: tuple) -> tuple[bytes, bytes, str | None]:
-    """The workbook and the PDF of that pack, and a word when the logo can't be used."""
-    workbook, pdf = io.BytesIO(), io.BytesIO()
-    try:
-        logo, problem = settings_mod.logo(_settings, get_engine()), None
-    except settings_mod.SettingsError as bad:
-        logo, problem = None, f"The cover has no logo: {bad}"
-    to_workbook(_pack, workbook)
-    to_pdf(_pack, pdf, logo=logo)
-    return workbook.getvalue(), pdf.getvalue(), problem
 
 
 def table(frame, key: str) -> None:

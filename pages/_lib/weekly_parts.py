@@ -108,7 +108,10 @@ def warm_other_teams(frames, settings: dict, review: WeeklyReview, teams: list[s
         if len(_warmed) > 512:   # a long-running server: forget the oldest weeks
             _warmed.clear()
         _warmed.add(job)
-    others = [t for t in [None, *teams] if t != review.team]
+    # The likeliest pick first: the whole desk, then the teams with the most aged tickets.
+    aged = review.aged_by_team.iloc[:, -1] if review.aged_by_team.shape[1] else pd.Series()
+    ranked = sorted(teams, key=lambda t: (-int(aged.get(t, 0)), t))
+    others = [t for t in [None, *ranked] if t != review.team]
     thread = threading.Thread(target=_warm, name="cadence-warm-teams", daemon=True,
                               args=(frames, settings, week, review.client, review.at, store,
                                     others, parts))
