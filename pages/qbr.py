@@ -73,6 +73,9 @@ for key_, _sheet, title, notes_key in shown.SECTIONS:
         for text in pack.get(notes_key) or []:
             st.text(text)
         table(pack[key_], f"qbr_{key_}")
-with st.expander(f"Tickets of the quarter ({len(pack['tickets'])}; "
-                 f"{len(pack['notable'])} notable)"):
-    table(pack["tickets"], "qbr_tickets")
+listed = st.expander(f"Tickets of the quarter ({len(pack['tickets'])}; "
+                     f"{len(pack['notable'])} notable)", key="qbr_tickets_open",
+                     on_change="rerun")
+if listed.open:   # the whole quarter's table only when asked for, not on every switch
+    with listed:
+        table(pack["tickets"], "qbr_tickets")

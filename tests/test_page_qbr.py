@@ -113,3 +113,15 @@ def test_technician_is_refused(sample_url, monkeypatch):
     assert not at.exception
     assert "a page for owners and managers; you are signed in as technician" in at.warning[0].value
     assert len(at.dataframe) == 0 and len(at.get("download_button")) == 0
+
+
+def test_the_quarters_tickets_are_drawn_once_asked_for(sample_url, monkeypatch, expected):
+    at = _app(sample_url, monkeypatch, "owner")
+    at.selectbox(key="qbr_client").select(CLIENT).run()
+    tickets = shown.display(expected["client"]["tickets"])[0]
+    assert not any(same(d.value, tickets) for d in at.dataframe)   # closed: not drawn
+    before = len(at.dataframe)
+    at.session_state["qbr_tickets_open"] = True
+    at.run()
+    assert len(at.dataframe) == before + 1
+    assert any(same(d.value, tickets) for d in at.dataframe)

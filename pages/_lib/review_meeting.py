@@ -156,8 +156,12 @@ def earlier_actions(engine, week: pd.Timestamp, team: str | None) -> None:
     settled = store.review_actions(engine, teams=teams, raised_before=week)
     settled = settled.loc[settled["status"] != "open"]
     if len(settled):
-        with st.expander(f"Settled actions of earlier reviews ({len(settled)})"):
-            st.dataframe(action_table(settled.iloc[::-1]), hide_index=True, placeholder="–")
+        shown = st.expander(f"Settled actions of earlier reviews ({len(settled)})",
+                            key="settled_actions", on_change="rerun")
+        if shown.open:
+            with shown:
+                st.dataframe(action_table(settled.iloc[::-1]), hide_index=True,
+                             placeholder="–")
 
 
 def team_actions(engine, technicians: pd.DataFrame, user: str) -> None:
@@ -284,8 +288,12 @@ def new_actions(teams: pd.DataFrame, technicians: pd.DataFrame, week: pd.Timesta
                 f"{row['open']} open{waiting}")
     if topics:
         _form("review", draft_key, names, due, topics=topics)
-    with st.expander("An action on another topic", icon=":material/add_task:"):
-        _form("other", draft_key, names, due, teams=all_teams)
+    # Drawn only when opened: a closed form still costs every filter pick its redraw.
+    other = st.expander("An action on another topic", icon=":material/add_task:",
+                        key="other_topic", on_change="rerun")
+    if other.open:
+        with other:
+            _form("other", draft_key, names, due, teams=all_teams)
 
 
 # ---------------------------------------------------------------------------- 4. save
