@@ -145,3 +145,27 @@ def test_a_store_of_tickets_only_says_what_is_missing(chromium, tmp_path):
         server.terminate()
         server.wait(timeout=30)
     shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+
+
+@pytest.mark.parametrize("first, title", [("today?tv=1", "Today"), ("settings", "Settings")])
+def test_a_link_opened_first_on_a_restarted_server_goes_through_the_app(
+        sample_db_copy, chromium, tmp_path, first, title):
+    """Until a session has run app.py, Streamlit serves a link from the pages/ folder alone
+    (file names in the sidebar, every page listed, no wall screen); the page switches it."""
+    server, base = serve(sample_db_copy, "manager", str(tmp_path / "cache"))
+    outside: list[str] = []
+    try:
+        page = open_page(chromium, base, first, outside)   # the server's first request
+        assert page.locator("h1").first.inner_text() == title
+        if first.endswith("tv=1"):   # the wall screen: no sidebar at all
+            assert page.locator("[data-testid='stSidebar']").count() == 0
+        else:
+            nav = page.inner_text("[data-testid='stSidebarNav']")
+            assert "Weekly review" in nav and "Settings" in nav, nav
+            assert "Margins" not in nav and "weekly review" not in nav, nav
+            assert "Signed in as manager" in page.inner_text("[data-testid='stSidebar']")
+        page.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert not outside, f"requests left the app: {sorted(set(outside))[:5]}"

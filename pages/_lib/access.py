@@ -55,8 +55,25 @@ def current_role() -> str | None:
     return role if role in ROLES else "technician"
 
 
+def _through_app() -> None:
+    """Run app.py's navigation, also for the first page a restarted server is asked for.
+
+    Until some session has run app.py (whose ``st.navigation`` switches the server to its
+    pages), Streamlit serves a direct link such as /today?tv=1 from the ``pages/`` folder
+    alone: file names in the sidebar, every page listed, no wall screen. A page that finds
+    itself run that way switches the server over and runs again, through app.py."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:   # a Streamlit without it: nothing to switch
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_setup(page: str, title: str) -> str:
     """Title, role check for this page (stops the script when not allowed); the role."""
+    _through_app()
     # Wide layout also when the page is run on its own (app.py sets the same).
     st.set_page_config(page_title=f"{title} · Cadence", page_icon=ICON, layout="wide")
     role = current_role()
