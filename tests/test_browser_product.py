@@ -87,6 +87,7 @@ def test_every_page_as_each_role_reads_like_a_product(sample_db_copy, chromium, 
             assert "None" not in cells, f"{role} /{path}: a cell reads None"
             if role == "technician":   # no page it can't open is offered, no money shown
                 nav = page.inner_text("[data-testid='stSidebarNav']")
+                assert "Weekly review" in nav and "Today" in nav   # app.py's navigation
                 assert "Margins" not in nav and "Data" not in nav
                 assert "Data page" not in page.inner_text("[data-testid='stSidebar']")
                 assert "$" not in page.inner_text("[data-testid='stMain']")
