@@ -129,10 +129,9 @@ SPEED_COLUMNS = ["priority", "response_n", "response_median_sla_hours",
 def beside_sla(times: pd.DataFrame, sla: pd.DataFrame, settings: dict) -> pd.DataFrame:
     """``time_to``'s rows (computed with the settings) with each priority's SLA targets
     (hours; None where the settings give none; no priority is held to P3's, as the SLA
-    clock holds it) and the share on
-    time from ``sla``, ``compliance.sla_compliance`` by priority over the same period
-    (whose n leaves out tickets without a target); the "All priorities" row has the
-    shares of all those tickets together and no target."""
+    clock holds it) and the share on time from ``sla``, ``compliance.sla_compliance`` by
+    priority over the same period (whose n leaves out tickets without a target); the "All
+    priorities" row has the shares of all those tickets together and no target."""
     def share(met, n):
         return 100.0 * met / n if n else None
     overall = {"priority": ALL_PRIORITIES,

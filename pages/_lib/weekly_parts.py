@@ -71,6 +71,7 @@ def _filled(frames, settings: dict, week: pd.Timestamp, team: str | None, client
     review.__dict__.update(_headline(review, key + (team, client, review.at)),
                            months=_months(review, key + (client,)),
                            reprice_series=_reprice(review, key))
+    review.store = store                                  # (store URL, version)
     review.cache_key = key + (team, client, review.at)   # of the drill-downs
     return review
 
@@ -100,7 +101,7 @@ def warm_other_teams(frames, settings: dict, review: WeeklyReview, teams: list[s
     Once per week, client, instant and store version in this server process; returns the
     thread, or None when that was done already. The thread only fills caches: it draws
     nothing, and a team it has not reached yet is computed by the page as before."""
-    store, week = store_key(), review.week
+    store, week = review.store, review.week   # the run's own store version, not read again
     job = (store, week, review.client, review.at, tuple(parts))
     with _warm_lock:
         if job in _warmed:
