@@ -63,6 +63,7 @@ DRAWN = """() => {
   return document.querySelector('h1') !== null
     && shown('[data-testid="stSkeleton"]').length === 0
     && shown('[data-testid="stPlotlyChart"]').every(c => c.querySelector('.main-svg'))
+    && shown('[data-testid="stVegaLiteChart"]').every(c => c.querySelector('svg.marks, canvas'))
     && shown('[data-testid="stDataFrame"]').every(d => d.querySelector('canvas'));
 }"""
 

@@ -55,7 +55,8 @@ st.caption(f"A team with {settings['sla']['review_threshold']} or more tickets p
 st.dataframe(wf.style_aged(wf.aged_table(teams)), hide_index=True, placeholder="–",
              column_config=wf.AGED_COLUMNS)
 st.subheader("Backlog trend")
-st.plotly_chart(wf.backlog_figure(review.trend), width="stretch")
+for chart in wf.backlog_charts(review.trend):
+    st.altair_chart(chart, width="stretch")
 
 # A tab that is not open is neither computed nor drawn.
 flow_tab, breach_tab, comments_tab, behind_tab = st.tabs(list(TABS), key="weekly_drill",

@@ -97,6 +97,7 @@ def test_page_renders_without_error(served_app, browser, path):
                               && e.getBoundingClientRect().bottom <= window.innerHeight);
              return shown('[data-testid="stSkeleton"]').length === 0
                && shown('[data-testid="stPlotlyChart"]').every(c => c.querySelector('.main-svg'))
+               && shown('[data-testid="stVegaLiteChart"]').every(c => c.querySelector('svg.marks, canvas'))
                && shown('[data-testid="stDataFrame"]').every(d => d.querySelector('canvas'));
            }""", timeout=60_000)
     page.wait_for_timeout(500)

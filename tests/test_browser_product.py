@@ -30,6 +30,7 @@ DRAWN = """() => {
   return document.querySelector('h1') !== null
     && shown('[data-testid="stSkeleton"]').length === 0
     && shown('[data-testid="stPlotlyChart"]').every(c => c.querySelector('.main-svg'))
+    && shown('[data-testid="stVegaLiteChart"]').every(c => c.querySelector('svg.marks, canvas'))
     && shown('[data-testid="stDataFrame"]').every(d => d.querySelector('canvas'));
 }"""
 
@@ -140,7 +141,9 @@ def test_a_store_of_tickets_only_says_what_is_missing(chromium, tmp_path):
                            ("client_tiers", "time-entry export")):
             page = open_page(chromium, base, path, outside)
             body = page.inner_text("[data-testid='stMain']")
-            assert says in body and page.locator("[data-testid='stPlotlyChart']").count() == 0
+            assert says in body
+            assert page.locator("[data-testid='stPlotlyChart'], "
+                                "[data-testid='stVegaLiteChart']").count() == 0
             page.close()
     finally:
         server.terminate()

@@ -144,7 +144,7 @@ def test_only_the_open_drill_down_is_drawn(sample_store, monkeypatch, tab, shows
     columns = [set(d.value.columns) for d in at.dataframe]
     assert any(shows in c for c in columns), tab
     assert not any(h in c for c in columns for h in hides), tab
-    assert len(at.metric) == 5 and len(at.get("plotly_chart")) == 1   # always above the tabs
+    assert len(at.metric) == 5 and len(at.get("vega_lite_chart")) == 2   # above the tabs
     assert any(s.key == "drill" for s in at.selectbox) == (shows == "done")
 
 
@@ -177,20 +177,29 @@ def trend() -> pd.DataFrame:
                          **dict(zip(AGE_BUCKETS, ([2, 1], [2, 2], [2, 3], [2, 4], [2, 1])))})
 
 
-def test_backlog_figure(trend):
-    fig = wf.backlog_figure(trend)
-    assert [(t.type, t.name, t.yaxis) for t in fig.data] == [
-        ("scatter", "Opened", "y"), ("scatter", "Closed", "y"),          # the flow, above
-        ("bar", "0–2 d", "y2"), ("bar", "3–7 d", "y2"), ("bar", "8–14 d", "y2"),
-        ("bar", "15–30 d", "y2"), ("bar", "over 30 d", "y2")]            # the backlog, below
-    assert list(fig.data[0].y) == [5, 7] and list(fig.data[1].y) == [4, 6]
-    # each week's bar adds up to what was open at its end, oldest on top
-    stacked = [sum(t.y[i] for t in fig.data[2:]) for i in range(len(trend))]
-    assert stacked == trend["open_at_end"].tolist() and list(fig.data[6].y) == [2, 1]
-    assert list(fig.data[2].x) == ["2026-11-02", "2026-11-09"]
-    assert fig.layout.xaxis2.title.text == "Week (starting Monday)"
-    assert fig.layout.yaxis.title.text == fig.layout.yaxis2.title.text == "Tickets"
-    assert fig.layout.barmode == "stack"
+def test_backlog_charts(trend):
+    flow, ages = (c.to_dict() for c in wf.backlog_charts(trend))
+    # above, the flow: one line per flow, the weeks in the data's order
+    assert wf.flow_frame(trend).to_dict("records") == [
+        {"week": "2026-11-02", "flow": "Opened", "tickets": 5},
+        {"week": "2026-11-09", "flow": "Opened", "tickets": 7},
+        {"week": "2026-11-02", "flow": "Closed", "tickets": 4},
+        {"week": "2026-11-09", "flow": "Closed", "tickets": 6}]
+    assert flow["mark"]["type"] == "line" and flow["encoding"]["x"]["sort"] is None
+    assert flow["encoding"]["color"]["scale"]["domain"] == ["Opened", "Closed"]
+    assert flow["title"]["text"] == "Opened and closed in the week"
+    # below, the backlog by age: each week's bar adds up to what was open at its end
+    long = wf.age_frame(trend)
+    assert long.groupby("week")["tickets"].sum().tolist() == trend["open_at_end"].tolist()
+    assert long.query("age == 'over 30 d'")["tickets"].tolist() == [2, 1]
+    assert ages["mark"]["type"] == "bar" and ages["encoding"]["x"]["title"] == \
+        "Week (starting Monday)"
+    # stacked youngest first, so the youngest is at the bottom and the oldest on top
+    assert ages["encoding"]["order"] == {"field": "rank", "type": "quantitative",
+                                         "sort": "ascending"}
+    assert long.sort_values("rank")["age"].unique().tolist() == \
+        ages["encoding"]["color"]["scale"]["domain"] == list(wf.AGE_LABELS.values())
+    assert flow["encoding"]["y"]["title"] == ages["encoding"]["y"]["title"] == "Tickets"
 
 
 def test_aged_table_and_status_colours():

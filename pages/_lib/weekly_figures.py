@@ -1,11 +1,10 @@
 """The weekly review's figures and display tables as pure functions: the KPI engine's
-frames in (``kpi.weekly``), a plotly Figure or a table to show out, no Streamlit, so they
+frames in (``kpi.weekly``), a chart or a table to show out, no Streamlit, so they
 are tested on small hand-built frames. They draw; they compute no KPI."""
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from kpi.backlog import AGE_BUCKETS
 
@@ -13,37 +12,62 @@ OPENED, CLOSED, LINE = "#1f6feb", "#8fbf6a", "#1f2328"
 OK, REVIEW = "#1a7f37", "#cf222e"
 AGE_LABELS = dict(zip(AGE_BUCKETS, ("0–2 d", "3–7 d", "8–14 d", "15–30 d", "over 30 d")))
 AGE_COLOURS = ("#c6e48b", "#7bc96f", "#f2cc60", "#f0883e", "#cf222e")
-_LAYOUT = dict(height=460, margin=dict(l=10, r=10, t=60, b=10),
-               legend=dict(orientation="h", yanchor="bottom", y=1.08, x=0))
+FLOWS = {"opened": "Opened", "closed": "Closed"}
+_TITLE = dict(anchor="start", fontSize=14, fontWeight=600)
 
 
 # ---------------------------------------------------------------------------- figures
-def backlog_figure(trend: pd.DataFrame) -> go.Figure:
-    """The backlog trend in one figure of two panels sharing the weeks
-    (``kpi.backlog.backlog_trend`` output): above, the tickets opened and closed in each
-    week; below, what was open at the end of each week, split by age (youngest at the
-    bottom, so a growing top band is a backlog getting older). Two panels, not one axis: a
-    week's flow is often larger than the standing backlog and would flatten it. One figure,
-    not a trend chart and an age chart: every week's age is seen, not only the last one's,
-    and a filter pick draws one chart fewer."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.4, 0.6],
-                        vertical_spacing=0.1,
-                        subplot_titles=("Opened and closed in the week",
-                                        "Open at the end of the week, by age"))
-    fig.add_scatter(x=trend["week"], y=trend["opened"], name="Opened", mode="lines+markers",
-                    line=dict(color=OPENED, width=2), row=1, col=1)
-    fig.add_scatter(x=trend["week"], y=trend["closed"], name="Closed", mode="lines+markers",
-                    line=dict(color=LINE, width=2, dash="dot"), row=1, col=1)
-    for bucket, colour in zip(AGE_BUCKETS, AGE_COLOURS):
-        fig.add_bar(x=trend["week"], y=trend[bucket], name=AGE_LABELS[bucket],
-                    marker_color=colour, row=2, col=1)
-    fig.update_layout(barmode="stack", hovermode="x unified", legend_traceorder="normal",
-                      **_LAYOUT)
-    fig.update_annotations(font_size=13, x=0, xanchor="left")
-    fig.update_xaxes(type="category")
-    fig.update_xaxes(title_text="Week (starting Monday)", row=2, col=1)
-    fig.update_yaxes(title_text="Tickets", rangemode="tozero")
-    return fig
+def _week_axis(title: str | None) -> alt.X:
+    # ISO weeks sort as text; data order kept, labels level (12 weeks fit side by side)
+    return alt.X("week:N", sort=None, title=title,
+                 axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
+
+
+def flow_frame(trend: pd.DataFrame) -> pd.DataFrame:
+    """Opened and closed per week, one row per week and flow (what the flow chart draws)."""
+    wide = trend[["week", "opened", "closed"]].rename(columns=FLOWS)
+    wide["week"] = pd.to_datetime(wide["week"]).dt.strftime("%Y-%m-%d")
+    return wide.melt("week", var_name="flow", value_name="tickets")
+
+
+def age_frame(trend: pd.DataFrame) -> pd.DataFrame:
+    """What was open at each week's end, one row per week and age band, youngest first
+    (what the age chart stacks, youngest at the bottom)."""
+    wide = trend[["week", *AGE_BUCKETS]].rename(columns=AGE_LABELS)
+    wide["week"] = pd.to_datetime(wide["week"]).dt.strftime("%Y-%m-%d")
+    long = wide.melt("week", var_name="age", value_name="tickets")
+    long["rank"] = long["age"].map({label: i for i, label in enumerate(AGE_LABELS.values())})
+    return long
+
+
+def backlog_charts(trend: pd.DataFrame) -> tuple[alt.Chart, alt.Chart]:
+    """The backlog trend as two charts sharing the weeks (``kpi.backlog.backlog_trend``
+    output): the tickets opened and closed in each week, then what was open at the end of
+    each week split by age (youngest at the bottom, so a growing top band is a backlog
+    getting older). Two charts, not one axis: a week's flow is often larger than the
+    standing backlog and would flatten it. Every week's age is seen, not only the last
+    one's. Drawn with Streamlit's own charts (Vega-Lite), like the cards' sparklines: a team
+    pick redraws them, and Plotly's redraw of the same figure took about 0.1 s of a pick
+    that has 0.5 s (docs/DECISIONS.md)."""
+    week_tip = alt.Tooltip("week:N", title="Week from")
+    count_tip = alt.Tooltip("tickets:Q", title="Tickets", format=",")
+    flows = alt.Scale(domain=list(FLOWS.values()), range=[OPENED, LINE])
+    dashes = alt.Scale(domain=list(FLOWS.values()), range=[[1, 0], [4, 3]])
+    ages = alt.Scale(domain=list(AGE_LABELS.values()), range=list(AGE_COLOURS))
+    flow = alt.Chart(flow_frame(trend), height=270, title=alt.Title(
+        "Opened and closed in the week", **_TITLE)).mark_line(point=True).encode(
+        x=_week_axis(None), y=alt.Y("tickets:Q", title="Tickets"),
+        color=alt.Color("flow:N", scale=flows, legend=alt.Legend(
+            orient="bottom", title=None, symbolType="stroke")),
+        strokeDash=alt.StrokeDash("flow:N", scale=dashes, legend=None),
+        tooltip=[alt.Tooltip("flow:N", title="Flow"), week_tip, count_tip])
+    by_age = alt.Chart(age_frame(trend), height=340, title=alt.Title(
+        "Open at the end of the week, by age", **_TITLE)).mark_bar().encode(
+        x=_week_axis("Week (starting Monday)"), y=alt.Y("tickets:Q", title="Tickets"),
+        color=alt.Color("age:N", scale=ages, legend=alt.Legend(orient="bottom", title=None)),
+        order=alt.Order("rank:Q", sort="ascending"),   # stacked from the bottom up
+        tooltip=[alt.Tooltip("age:N", title="Age"), week_tip, count_tip])
+    return flow, by_age
 
 
 # ---------------------------------------------------------------------------- tables
