@@ -200,6 +200,7 @@ def test_backlog_charts(trend):
     assert long.sort_values("rank")["age"].unique().tolist() == \
         ages["encoding"]["color"]["scale"]["domain"] == list(wf.AGE_LABELS.values())
     assert flow["encoding"]["y"]["title"] == ages["encoding"]["y"]["title"] == "Tickets"
+    assert ages["encoding"]["y"]["axis"] == {"format": ",d", "tickMinStep": 1}  # no "0.2"
 
 
 def test_aged_table_and_status_colours():

@@ -14,6 +14,7 @@ AGE_LABELS = dict(zip(AGE_BUCKETS, ("0–2 d", "3–7 d", "8–14 d", "15–30 d
 AGE_COLOURS = ("#c6e48b", "#7bc96f", "#f2cc60", "#f0883e", "#cf222e")
 FLOWS = {"opened": "Opened", "closed": "Closed"}
 _TITLE = dict(anchor="start", fontSize=14, fontWeight=600)
+_TICKETS = alt.Y("tickets:Q", title="Tickets", axis=alt.Axis(tickMinStep=1, format=",d"))
 
 
 # ---------------------------------------------------------------------------- figures
@@ -56,14 +57,14 @@ def backlog_charts(trend: pd.DataFrame) -> tuple[alt.Chart, alt.Chart]:
     ages = alt.Scale(domain=list(AGE_LABELS.values()), range=list(AGE_COLOURS))
     flow = alt.Chart(flow_frame(trend), height=270, title=alt.Title(
         "Opened and closed in the week", **_TITLE)).mark_line(point=True).encode(
-        x=_week_axis(None), y=alt.Y("tickets:Q", title="Tickets"),
+        x=_week_axis(None), y=_TICKETS,
         color=alt.Color("flow:N", scale=flows, legend=alt.Legend(
             orient="bottom", title=None, symbolType="stroke")),
         strokeDash=alt.StrokeDash("flow:N", scale=dashes, legend=None),
         tooltip=[alt.Tooltip("flow:N", title="Flow"), week_tip, count_tip])
     by_age = alt.Chart(age_frame(trend), height=340, title=alt.Title(
         "Open at the end of the week, by age", **_TITLE)).mark_bar().encode(
-        x=_week_axis("Week (starting Monday)"), y=alt.Y("tickets:Q", title="Tickets"),
+        x=_week_axis("Week (starting Monday)"), y=_TICKETS,
         color=alt.Color("age:N", scale=ages, legend=alt.Legend(orient="bottom", title=None)),
         order=alt.Order("rank:Q", sort="ascending"),   # stacked from the bottom up
         tooltip=[alt.Tooltip("age:N", title="Age"), week_tip, count_tip])

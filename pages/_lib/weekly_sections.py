@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.metrics import METRICS, label, movement
+from kpi.metrics import METRICS, movement
 
 from .formats import column_config, count, percent
 
@@ -78,11 +78,10 @@ def flow_and_speed(flow: pd.DataFrame, speed: pd.DataFrame, sla: pd.DataFrame,
                    "escalated: of those, the ones the PSA counts as reopened or passed to "
                    "another group at least once; – where the export has no such count.")
         shown = flow.iloc[::-1].copy()
-        for column in ("reopened", "escalated"):   # "–", not "None", for an unknown count
-            shown[column] = [count(v) for v in shown[column]]
-        st.dataframe(shown, hide_index=True, placeholder="–", column_config=column_config(
-            shown.columns, **{c: st.column_config.TextColumn(label(c))
-                              for c in ("reopened", "escalated")}))
+        for column in ("reopened", "escalated"):   # numbers, right-aligned; "–" if unknown
+            shown[column] = pd.to_numeric(shown[column]).astype("Int64")
+        st.dataframe(shown, hide_index=True, placeholder="–",
+                     column_config=column_config(shown.columns))
     with speed_part:
         st.subheader("Speed beside the SLA, this week")
         psa = int(sla["resolution_psa_n"].sum()) if "resolution_psa_n" in sla else 0
