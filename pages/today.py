@@ -40,20 +40,29 @@ team = st.selectbox("Team", ["All teams", *teams],
 shown = day.for_team(None if team == "All teams" else team)
 view.cards(shown)
 
-left, right = st.columns([2, 3])
+# The counts named as on the cards and tabs ("Due by Fri 17:00"); half the width each, so
+# every column of both tables is in view.
+due = {"due_soon": f"Due by {day.horizon:%a %H:%M}"}
+left, right = st.columns(2)
 with left:
     st.subheader("By team")
     by_team = day.by_team()
-    st.dataframe(by_team, hide_index=True, placeholder="–", column_config=column_config(by_team.columns))
+    st.dataframe(by_team, hide_index=True, placeholder="–",
+                 column_config=column_config(by_team.columns, labels=due))
 with right:
     st.subheader("By assignee")
     by_assignee = shown.by_assignee()
     st.dataframe(by_assignee, hide_index=True, placeholder="–",
-                 column_config=column_config(by_assignee.columns))
+                 column_config=column_config(by_assignee.columns, labels=due))
 
 tabs = st.tabs([f"Past due ({len(shown.past_due)})",
                 f"Due by {day.horizon:%a %H:%M} ({len(shown.due_soon)})",
                 f"New P1/P2 ({len(shown.new_urgent)})", f"Waiting ({len(shown.waiting)})"])
 for tab, frame in zip(tabs, (shown.past_due, shown.due_soon, shown.new_urgent,
                              shown.waiting)):
-    tab.dataframe(frame, hide_index=True, placeholder="–", column_config=column_config(frame.columns))
+    # What a stand-up acts on first (ticket, priority, how late); the PSA's name last.
+    first = [c for c in ("ticket_id", "priority", "due", "hours_over") if c in frame]
+    frame = frame[[*first, *frame.columns.difference([*first, "source_system"], sort=False),
+                   "source_system"]]
+    tab.dataframe(frame, hide_index=True, placeholder="–", column_config=column_config(
+        frame.columns, dates={"due": "datetime"}))

@@ -2,6 +2,8 @@
 engine's, the wall-screen mode turns through the teams, and stale data is said."""
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -98,3 +100,14 @@ def test_the_instant_shown():
     at, fixed = today_view.viewing_instant("not a time", "UTC")
     assert not fixed and abs(at - pd.Timestamp.now(tz="UTC").tz_localize(None)) < \
         pd.Timedelta(minutes=2)
+
+
+def test_lists_put_what_a_stand_up_acts_on_first(sample_db_url, monkeypatch, expected):
+    at = run(monkeypatch, sample_db_url, at=AT)
+    past_due = next(d for d in at.dataframe if "hours_over" in d.value.columns)
+    assert list(past_due.value.columns[:4]) == ["ticket_id", "priority", "due", "hours_over"]
+    assert past_due.value.columns[-1] == "source_system"
+    assert sorted(past_due.value.columns) == sorted(expected.past_due.columns)
+    # the counts named as on the cards ("Due by Mon 17:00"), not "Due by next close"
+    by_team = next(d for d in at.dataframe if "waiting" in d.value.columns)
+    assert json.loads(by_team.proto.columns)["due_soon"]["label"] == "Due by Mon 17:00"
