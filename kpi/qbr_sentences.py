@@ -13,7 +13,8 @@ from the QBR pack's numbers (``kpi.qbr``), in this order:
 The first three are always there; 4 when hours were worked or included; 5 when a
 category qualifies. Counts move in words: "stayed at 34", "rose by 13%, from 30 to 34",
 "doubled", "more than doubled", "fell by half", "fell by more than half", "rose from
-none to 4", "fell from 4 to none". Percentages move in points and are compared as shown
+none to 4", "fell from 4 to none", and "stayed about level, from 187.00 h to 186.50 h"
+for a move that rounds to 0%. Percentages move in points and are compared as shown
 (whole percents): "rose from 81% to 92%", "stayed at 97%". No word here names money,
 rates, effort or tiers: the sentences go to the client.
 """
@@ -51,7 +52,9 @@ def moved(before, now, unit: str = "count") -> str:
         return f"fell by half, {span}"
     if 2 * n < b:
         return f"fell by more than half, {span}"
-    pct = max(1, round(100 * abs(n - b) / b))
+    pct = round(100 * abs(n - b) / b)
+    if pct == 0:   # "rose by 0%" says nothing; "by 1%" would overstate a 0.3 % move
+        return f"stayed about level, {span}"
     return f"{'rose' if n > b else 'fell'} by {pct}%, {span}"
 
 

@@ -23,6 +23,8 @@ from pages._lib.filters import sidebar_filters
 from pages._lib.formats import column_config
 from pages._lib.store_cache import frames_and_settings
 
+ACTION_ORDER = ["Reprice", "Demanding", "Steady", "Core"]
+
 role = page_setup("tiers", "Client tiers")
 show_money = can_see_money(role)
 frames, settings = frames_and_settings()
@@ -53,7 +55,11 @@ st.caption("Arrows run from a client's place in the previous window to now, for 
            "whose tier changed.")
 
 money_cols = ["revenue", "effective_hourly_rate"] if show_money else ["revenue_rank"]
-table = now[["client", "tier", "movement", "effort_index", "hours", *money_cols]]
+# The clients to act on first: Reprice, then Demanding, each most effort first (hours with
+# no revenue, which have no index, first of all).
+table = now.sort_values(["tier", "effort_index"], ascending=[True, False], na_position="first",
+                        key=lambda c: c.map(ACTION_ORDER.index) if c.name == "tier" else c)
+table = table[["client", "tier", "movement", "effort_index", "hours", *money_cols]]
 st.dataframe(table, hide_index=True, placeholder="–", column_config=column_config(table.columns, labels={
     "movement": "Since the window before", "revenue": "Revenue in window",
     "hours": "Hours in window"}))

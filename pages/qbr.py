@@ -3,12 +3,12 @@ as Excel and PDF, for the client or for the team's preparation. Layout only; tex
 the data goes through st.dataframe / st.text, never markdown."""
 from __future__ import annotations
 
-import plotly.express as px
 import streamlit as st
 
 from kpi.render import pack as shown
 from pages._lib.access import can_see_money, page_setup
 from pages._lib.empty_states import missing
+from pages._lib.qbr_figures import volume_figure
 from pages._lib.qbr_parts import choices, files_for, pack_for
 from pages._lib.store_cache import frames_and_settings, store_key
 
@@ -60,10 +60,8 @@ st.dataframe(data, hide_index=True, placeholder="–", key="qbr_comparison", hei
     c: st.column_config.TextColumn(alignment="right") for c in right_aligned})
 
 st.subheader("Tickets opened and closed per week")
-weeks = pack["volume"].assign(week=shown.week_labels(pack["volume"]))
-chart = weeks.melt("week", ["opened", "closed"], "tickets", "count")
-figure = px.bar(chart, x="week", y="count", color="tickets", barmode="group")
-st.plotly_chart(figure.update_xaxes(type="category"), key="qbr_volume")   # "07-06" no date
+st.plotly_chart(volume_figure(pack["volume"], shown.week_labels(pack["volume"])),
+                key="qbr_volume")
 note = shown.partial_weeks_note(pack)
 if note:
     st.caption(note)

@@ -3,6 +3,10 @@ the audience switch, the downloads at the top, and the pack's numbers as kpi.qbr
 them."""
 from __future__ import annotations
 
+import base64
+import json
+
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -39,6 +43,13 @@ def _app(sample_url, monkeypatch, role: str) -> AppTest:
     return at.run()
 
 
+def numbers(values) -> list:
+    """A plotly array as sent to the browser: a list, or typed bytes in base64."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), values["dtype"]).tolist()
+    return list(values)
+
+
 def same(shown_frame, expected_frame) -> bool:
     """The page's table holds these cells under these headers."""
     return list(shown_frame.columns) == list(expected_frame.columns) and \
@@ -72,6 +83,14 @@ def test_the_client_audience_by_default_with_the_downloads_first(sample_url, mon
         columns = " ".join(frame.value.columns).lower()
         assert "revenue" not in columns and "effort" not in columns
     assert "no revenue, cost, margin, rate, effort index or tier" in at.caption[0].value
+    # the weekly volume chart: the pack's numbers, under words a client reads
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [(t["name"], numbers(t["y"])) for t in spec["data"]] == [
+        ("Opened", pack["volume"]["opened"].tolist()),
+        ("Closed", pack["volume"]["closed"].tolist())]
+    assert spec["data"][0]["x"] == shown.week_labels(pack["volume"])
+    assert spec["layout"]["yaxis"]["title"]["text"] == "Tickets"
+    assert spec["layout"]["xaxis"]["title"]["text"] == "Week (starting Monday)"
 
 
 def test_switching_to_internal_adds_the_economics_for_the_owner(sample_url, monkeypatch,

@@ -46,6 +46,18 @@ def run_page(url, monkeypatch, role=None, client=None):
     return at
 
 
+def test_the_clients_to_act_on_come_first(sample_store, monkeypatch):
+    url, _, _, now, _ = sample_store
+    table = run_page(url, monkeypatch).dataframe[0].value
+    rank = table["tier"].map(["Reprice", "Demanding", "Steady", "Core"].index)
+    assert rank.is_monotonic_increasing and table["tier"].iloc[0] == "Reprice"
+    assert sorted(table["client"]) == sorted(now["client"])
+    for _, rows in table.groupby("tier"):   # most effort first; no index (no revenue) first
+        index = pd.to_numeric(rows["effort_index"])
+        assert index.dropna().is_monotonic_decreasing
+        assert not index.isna().any() or index.isna().values[:index.isna().sum()].all()
+
+
 def scatter(at):
     return json.loads(at.get("plotly_chart")[0].proto.spec)
 

@@ -12,7 +12,9 @@ from kpi import qbr_sentences as say
     (34, 34, "count", "stayed at 34"),
     (30, 34, "count", "rose by 13%, from 30 to 34"),        # 4 / 30 = 13.3 %
     (40, 34, "count", "fell by 15%, from 40 to 34"),        # 6 / 40 = 15 %
-    (1000, 1003, "count", "rose by 1%, from 1,000 to 1,003"),  # 0.3 %: at least 1 %
+    (1000, 1003, "count", "stayed about level, from 1,000 to 1,003"),  # 0.3 %: rounds to 0
+    (1000, 1006, "count", "rose by 1%, from 1,000 to 1,006"),   # 0.6 %: rounds to 1
+    (187.0, 186.5, "hours", "stayed about level, from 187.00 h to 186.50 h"),   # 0.27 %
     (3, 6, "count", "doubled, from 3 to 6"),
     (3, 7, "count", "more than doubled, from 3 to 7"),
     (12, 6, "count", "fell by half, from 12 to 6"),
