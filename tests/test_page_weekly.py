@@ -146,6 +146,9 @@ def test_only_the_open_drill_down_is_drawn(sample_store, monkeypatch, tab, shows
     assert not any(h in c for c in columns for h in hides), tab
     assert len(at.metric) == 5 and len(at.get("vega_lite_chart")) == 2   # above the tabs
     assert any(s.key == "drill" for s in at.selectbox) == (shows == "done")
+    if shows == "done":   # the ticket first, the PSA's name last
+        behind = next(d.value for d in at.dataframe if "done" in d.value.columns)
+        assert (behind.columns[0], behind.columns[-1]) == ("ticket_id", "source_system")
 
 
 def test_comments_are_shown_as_text(sample_store, monkeypatch, tmp_path):

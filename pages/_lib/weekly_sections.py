@@ -107,6 +107,10 @@ BREACH_FIRST = ["ticket_id", "priority", "due", "hours_left", "team", "assignee"
                 "summary", "source_system"]   # what a person needs first, on screen
 
 
+BEHIND_FIRST = ["ticket_id", "priority", "team", "client", "summary", "created_at", "done",
+                "source_system"]   # the same columns as kpi.weekly.TICKET_COLUMNS, PSA last
+
+
 def about_to_breach(breach: pd.DataFrame, at: pd.Timestamp, cutoff: pd.Timestamp) -> None:
     st.caption(f"Open tickets due before the close of the next working day, judged at "
                f"{at:%a %d %b %H:%M} "
@@ -129,6 +133,7 @@ def tickets_behind(review, teams: pd.DataFrame, choices: dict[str, str]) -> None
     options = {**choices, **{f"Aged past SLA: {t}": f"aged:{t}"
                              for t in teams.loc[teams["aged_past_sla"] > 0, "team"]}}
     shown = st.selectbox("Show the tickets", list(options), key="drill")
-    behind = review.tickets_behind(options[shown])
+    behind = review.tickets_behind(options[shown])[BEHIND_FIRST]
     st.dataframe(behind, hide_index=True, placeholder="–", column_config=column_config(
-        behind.columns, "tickets", dates={"done": "datetime"}))
+        behind.columns, "tickets", dates={"done": "datetime"},
+        summary=st.column_config.TextColumn("Summary", width="medium")))
