@@ -68,6 +68,7 @@ def test_owner_sees_the_kpi_numbers(sample_store, monkeypatch, month):
         .set_index("client")
     table = at.dataframe[0].value
     assert sorted(table["client"]) == sorted(by_client.index)
+    assert list(table.columns[:5]) == ["client", "flag", "revenue", "margin", "margin_percent"]
     assert table["margin"].tolist() == sorted(table["margin"])        # worst first
     for c in ("revenue", "labor_cost", "hard_cost", "margin"):
         assert table.set_index("client")[c].to_dict() == pytest.approx(by_client[c].to_dict())

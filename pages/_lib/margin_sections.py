@@ -15,6 +15,9 @@ from .formats import column_config, hours, money
 from .store_cache import store_key
 
 FLAG = {"flag": st.column_config.TextColumn("", width="medium")}
+# What an owner reads first (the margin and its rate beside the revenue), then its parts.
+MONEY_ORDER = ["revenue", "margin", "margin_percent", "effective_hourly_rate", "hours",
+               "labor_cost", "hard_cost", "recurring_revenue", "labor_revenue"]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -43,6 +46,7 @@ def by_client(view, month: str, cut: pd.Timestamp, settings: dict) -> None:
         .assign(losing=losing_rows.to_numpy()).sort_values(["margin", "client"], ignore_index=True)
     clients.insert(1, "flag", clients.pop("losing").map({True: "costs more than it pays",
                                                           False: ""}))
+    clients = clients[["client", "flag", *MONEY_ORDER]]
     losing = int(losing_rows.sum())
     if losing:
         st.warning(f"{plural(losing, 'client')} cost{'s' if losing == 1 else ''} more than "
@@ -60,8 +64,10 @@ def by_agreement(view, month: str, cut: pd.Timestamp, settings: dict) -> None:
     agreements = agreements.loc[~labour.internal(agreements["client"], settings).to_numpy()]
     agreements = figures.numeric(agreements).sort_values(["margin", "client"], ignore_index=True) \
         .drop(columns=["month", "source_system"])
+    agreements = agreements[["client", "agreement_id", "name", *MONEY_ORDER]]
     st.dataframe(agreements, hide_index=True, placeholder="–",
-                 column_config=column_config(agreements.columns, "agreements"))
+                 column_config=column_config(agreements.columns, "agreements", name=st.column_config
+                                             .TextColumn("Name", width="medium")))
 
 
 def utilisation_weeks(frames, settings: dict, cut: pd.Timestamp) -> None:
