@@ -12,7 +12,7 @@ import streamlit as st
 
 from pages._lib import today_view as view
 from pages._lib.access import page_setup
-from pages._lib.formats import column_config
+from pages._lib.formats import column_config, in_reading_order
 from pages._lib.store_cache import freshness, get_engine, load_settings, store_key
 
 page_setup("today", "Today")
@@ -60,9 +60,7 @@ tabs = st.tabs([f"Past due ({len(shown.past_due)})",
                 f"New P1/P2 ({len(shown.new_urgent)})", f"Waiting ({len(shown.waiting)})"])
 for tab, frame in zip(tabs, (shown.past_due, shown.due_soon, shown.new_urgent,
                              shown.waiting)):
-    # What a stand-up acts on first (ticket, priority, how late); the PSA's name last.
-    first = [c for c in ("ticket_id", "priority", "due", "hours_over") if c in frame]
-    frame = frame[[*first, *frame.columns.difference([*first, "source_system"], sort=False),
-                   "source_system"]]
+    # What a stand-up acts on first: the ticket, its priority, how late.
+    frame = in_reading_order(frame, ("ticket_id", "priority", "due", "hours_over"))
     tab.dataframe(frame, hide_index=True, placeholder="–", column_config=column_config(
         frame.columns, dates={"due": "datetime"}))

@@ -29,6 +29,14 @@ def count(value) -> str:
     return formats.number(value, "count")
 
 
+def in_reading_order(frame, first):
+    """``frame`` with the columns of ``first`` it has leading (what a person acts on, in
+    view), the others in their order, and the PSA's name (``source_system``) last."""
+    lead = [c for c in first if c in frame]
+    rest = [c for c in frame.columns if c not in lead and c != "source_system"]
+    return frame[[*lead, *rest, *(["source_system"] if "source_system" in frame else [])]]
+
+
 def column_config(columns, table: str | None = None, labels: dict | None = None,
                   dates: dict | None = None, **override) -> dict:
     """``st.dataframe(column_config=...)`` for these columns: each one's label (``labels``

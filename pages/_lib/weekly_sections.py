@@ -8,7 +8,7 @@ import streamlit as st
 
 from kpi.metrics import METRICS, movement
 
-from .formats import column_config, count, percent
+from .formats import column_config, count, in_reading_order, percent
 
 COLOUR = {True: "normal", False: "inverse", None: "off"}   # metrics.higher_is_better
 
@@ -107,10 +107,6 @@ BREACH_FIRST = ["ticket_id", "priority", "due", "hours_left", "team", "assignee"
                 "summary", "source_system"]   # what a person needs first, on screen
 
 
-BEHIND_FIRST = ["ticket_id", "priority", "team", "client", "summary", "created_at", "done",
-                "source_system"]   # the same columns as kpi.weekly.TICKET_COLUMNS, PSA last
-
-
 def about_to_breach(breach: pd.DataFrame, at: pd.Timestamp, cutoff: pd.Timestamp) -> None:
     st.caption(f"Open tickets due before the close of the next working day, judged at "
                f"{at:%a %d %b %H:%M} "
@@ -133,7 +129,8 @@ def tickets_behind(review, teams: pd.DataFrame, choices: dict[str, str]) -> None
     options = {**choices, **{f"Aged past SLA: {t}": f"aged:{t}"
                              for t in teams.loc[teams["aged_past_sla"] > 0, "team"]}}
     shown = st.selectbox("Show the tickets", list(options), key="drill")
-    behind = review.tickets_behind(options[shown])[BEHIND_FIRST]
+    behind = in_reading_order(review.tickets_behind(options[shown]),
+                              ("ticket_id", "priority", "team", "client"))
     st.dataframe(behind, hide_index=True, placeholder="–", column_config=column_config(
         behind.columns, "tickets", dates={"done": "datetime"},
         summary=st.column_config.TextColumn("Summary", width="medium")))
